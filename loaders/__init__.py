@@ -1,0 +1,1 @@
+"""Reading, checking and storing POA workbooks. Knows nothing of Dash."""

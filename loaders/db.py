@@ -1,0 +1,51 @@
+"""Engines: `POA_DATABASE_URL`, or the embedded SQLite file (WAL, foreign keys, synchronous=FULL)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from loaders.schema import Base
+from loaders.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+WRITE = {"poa_write": True}
+
+
+def make_engine(url: str | None = None, settings: Settings | None = None) -> Engine:
+    """An engine for `url` (default: the settings' database), with SQLite tuned for safety."""
+    settings = settings or Settings.from_env()
+    url = url or settings.effective_database_url
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    )
+
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is lazy).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection) -> None:
+        # Writers take the write lock at BEGIN, so two imports queue instead of failing.
+        immediate = connection.get_execution_options().get("poa_write")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+def create_schema(engine: Engine) -> None:
+    Base.metadata.create_all(engine)

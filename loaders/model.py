@@ -1,0 +1,91 @@
+"""Plain data read from a POA workbook: the plan, its activities, its budget, and findings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+Cell = tuple[str, str]  # (sheet name, Excel cell name such as "H12")
+
+
+@dataclass(frozen=True)
+class PlanIdentity:
+    municipio: str = ""
+    estado: str = ""
+    direccion: str = ""
+    area: str = ""
+    fiscal_year: int | None = None
+    objetivo: str = ""
+    objetivos_especificos: str = ""
+
+
+@dataclass
+class Activity:
+    number: int
+    name: str = ""
+    name_cronograma: str | None = None
+    eje: str = ""
+    linea_estrategica: str = ""
+    linea_accion: str = ""
+    actividad_especifica: str = ""
+    responsable: str = ""
+    unit: str = ""
+    goal: int | None = None
+    programmed: int | None = None
+    programmed_pct: float | None = None
+    achieved: int | None = None
+    declared_pct: float | None = None
+    start: date | None = None
+    end: date | None = None
+    months_planned: list[int] = field(default_factory=list)
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+    def cell(self, name: str) -> Cell:
+        return self.cells.get(name) or self.cells.get("number") or ("", "")
+
+
+@dataclass
+class BudgetLine:
+    partida: str
+    name: str
+    approved: float | None
+    cells: dict[str, Cell] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # "error" | "warning" | "info"
+    message: str
+    activity: int | None = None
+    partida: str | None = None
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def where(self) -> str:
+        if self.sheet and self.cell:
+            return f"{self.sheet}!{self.cell}"
+        return self.sheet or ""
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass
+class PoaDocument:
+    """Everything read from one workbook, before any check."""
+
+    plan: PlanIdentity
+    activities: list[Activity]
+    budget: list[BudgetLine]
+    budget_total: float | None = None
+    budget_total_cell: Cell | None = None
+    read_findings: list[Finding] = field(default_factory=list)  # problems met while reading
+    year_source: str = ""  # "encabezado", "fechas", "indicado"
+
+    def activity(self, number: int) -> Activity | None:
+        return next((a for a in self.activities if a.number == number), None)

@@ -1,0 +1,93 @@
+"""The loader's output: the CLI's JSON contract and a readable Spanish report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from loaders.checks import CODE_TITLES
+from loaders.model import Finding, PoaDocument
+from loaders.progress import efficiency_index
+from loaders.text import fmt_date, fmt_money, fmt_pct
+
+SEVERITY_TITLES = {"error": "Errores", "warning": "Advertencias", "info": "Avisos"}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def document_to_json(doc: PoaDocument, findings: list[Finding]) -> dict:
+    """`{"plan": …, "activities": […], "budget": […], "findings": […]}` as DESIGN.md defines."""
+    index = efficiency_index(doc.activities)
+    plan = doc.plan
+    return {
+        "plan": {
+            "municipio": plan.municipio, "estado": plan.estado, "direccion": plan.direccion,
+            "area": plan.area, "fiscal_year": plan.fiscal_year, "fiscal_year_source": doc.year_source,
+            "objetivo": plan.objetivo, "objetivos_especificos": plan.objetivos_especificos,
+            "efficiency_index": round(index.pct, 1) if index.pct is not None else None,
+            "achieved_total": index.achieved, "programmed_total": index.programmed,
+            "budget_total": sum(line.approved or 0 for line in doc.budget),
+        },
+        "activities": [
+            {
+                "number": a.number, "name": a.name, "name_cronograma": a.name_cronograma,
+                "eje": a.eje, "linea_estrategica": a.linea_estrategica,
+                "linea_accion": a.linea_accion, "actividad_especifica": a.actividad_especifica,
+                "responsable": a.responsable, "unit": a.unit, "goal": a.goal,
+                "programmed": a.programmed, "programmed_pct": a.programmed_pct,
+                "achieved": a.achieved, "declared_pct": a.declared_pct,
+                "start": _iso(a.start), "end": _iso(a.end),
+                "months_planned": sorted(a.months_planned),
+                "cells": {k: f"{v[0]}!{v[1]}" for k, v in a.cells.items()},
+            }
+            for a in doc.activities
+        ],
+        "budget": [
+            {"partida": line.partida, "name": line.name, "approved": line.approved}
+            for line in doc.budget
+        ],
+        "findings": [f.to_dict() for f in findings],
+    }
+
+
+def text_report(doc: PoaDocument, findings: list[Finding], as_of: date) -> str:
+    plan = doc.plan
+    index = efficiency_index(doc.activities)
+    lines = [
+        f"POA {plan.fiscal_year or '(año no indicado)'} — {plan.area or '(área no indicada)'}",
+        f"Dirección: {plan.direccion or '(no indicada)'}",
+        f"Municipio: {plan.municipio or '(no indicado)'}"
+        + (f", {plan.estado}" if plan.estado else ""),
+        f"Fecha de corte: {fmt_date(as_of)}",
+        "",
+        f"Actividades: {len(doc.activities)}",
+    ]
+    for a in doc.activities:
+        dates = f"{fmt_date(a.start) if a.start else '—'} a {fmt_date(a.end) if a.end else '—'}"
+        lines.append(
+            f"  {a.number:>3}. {a.name[:60]:<60} {a.achieved if a.achieved is not None else '—'}"
+            f" de {a.programmed if a.programmed is not None else '—'}   {dates}"
+        )
+    if index.pct is not None:
+        lines.append(
+            f"Índice de Eficiencia: {index.achieved} / {index.programmed} = {fmt_pct(index.pct)}"
+        )
+    lines += ["", f"Presupuesto: {len(doc.budget)} partidas"]
+    for line in doc.budget:
+        amount = fmt_money(line.approved) if line.approved is not None else "—"
+        lines.append(f"  {line.partida:<6} {line.name[:50]:<50} {amount:>15}")
+    total = sum(line.approved or 0 for line in doc.budget)
+    lines.append(f"  {'Total':<57} {fmt_money(total):>15}")
+    counts = Counter(f.severity for f in findings)
+    lines += ["", f"Hallazgos: {len(findings)}"]
+    for severity, title in SEVERITY_TITLES.items():
+        group = [f for f in findings if f.severity == severity]
+        if not group:
+            continue
+        lines.append(f"{title} ({counts[severity]}):")
+        for f in group:
+            where = f" [{f.where}]" if f.where else ""
+            lines.append(f"  - {f.code} ({CODE_TITLES.get(f.code, f.code)}){where}: {f.message}")
+    return "\n".join(lines) + "\n"

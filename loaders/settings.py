@@ -1,0 +1,78 @@
+"""Settings, declared once (name, default, help) and read from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_WORKBOOK = REPO_ROOT / "sample_data" / "poa_migrantes_ex_braceros_2026.xlsx"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the project. `Settings.from_env()` reads them from `POA_*` variables."""
+
+    data_dir: Path = field(
+        default=Path("data"),
+        metadata={"env": "POA_DATA_DIR", "help": "Carpeta de datos locales (base SQLite)."},
+    )
+    database_url: str = field(
+        default="",
+        metadata={
+            "env": "POA_DATABASE_URL",
+            "help": "URL SQLAlchemy de la base; vacío = SQLite en POA_DATA_DIR/tablero_poa.sqlite3.",
+        },
+    )
+    max_file_mb: float = field(
+        default=20.0, metadata={"env": "POA_MAX_FILE_MB", "help": "Tamaño máximo del archivo."}
+    )
+    max_uncompressed_mb: float = field(
+        default=100.0,
+        metadata={"env": "POA_MAX_UNCOMPRESSED_MB", "help": "Tamaño descomprimido máximo."},
+    )
+    max_rows: int = field(
+        default=50_000, metadata={"env": "POA_MAX_ROWS", "help": "Filas máximas por hoja."}
+    )
+    max_columns: int = field(
+        default=200, metadata={"env": "POA_MAX_COLUMNS", "help": "Columnas máximas por hoja."}
+    )
+    green_gap: float = field(
+        default=-10.0,
+        metadata={"env": "POA_SEMAFORO_VERDE", "help": "Brecha mínima (puntos) para verde."},
+    )
+    yellow_gap: float = field(
+        default=-25.0,
+        metadata={"env": "POA_SEMAFORO_AMARILLO", "help": "Brecha mínima (puntos) para amarillo."},
+    )
+    sample_workbook: Path = field(
+        default=SAMPLE_WORKBOOK,
+        metadata={"env": "POA_SAMPLE_WORKBOOK", "help": "Libro que se importa si la base está vacía."},
+    )
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = os.environ.get(f.metadata["env"], "").strip()
+            if not raw:
+                continue
+            kind = type(f.default)
+            values[f.name] = Path(raw) if isinstance(f.default, Path) else kind(raw)
+        values.update(overrides)
+        return cls(**values)
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'tablero_poa.sqlite3').resolve()}"
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, help) of every setting, for the README and `--help`."""
+    return [(f.metadata["env"], str(f.default), f.metadata["help"]) for f in fields(Settings)]
+
+
+__all__ = ["SAMPLE_WORKBOOK", "Settings", "describe"]

@@ -1,0 +1,55 @@
+"""Text normalisation and Mexican number/date formatting used in messages."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
+_SPACES = re.compile(r"\s+")
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive form of a text (for names)."""
+    return _SPACES.sub(" ", strip_accents(str(text)).casefold()).strip()
+
+
+def header_key(text: object) -> str:
+    """Normalised header: folded, `°`/`º` read as `o`, punctuation other than `%` and `#` dropped."""
+    folded = fold(str(text).replace("°", "o").replace("º", "o"))
+    folded = re.sub(r"[^\w%#]+", " ", folded)
+    return _SPACES.sub(" ", folded).strip()
+
+
+def fmt_number(value: float, decimals: int = 1) -> str:
+    """`1,234.5` with trailing `.0` dropped (Mexican separators)."""
+    text = f"{value:,.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def fmt_pct(value: float) -> str:
+    return f"{fmt_number(value)} %"
+
+
+def fmt_money(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}${abs(value):,.2f}"
+
+
+def fmt_date(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def month_name(month: int) -> str:
+    return MONTHS[month - 1]

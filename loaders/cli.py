@@ -10,6 +10,7 @@ from pathlib import Path
 
 from loaders.errors import NotAPoaWorkbook
 from loaders.settings import Settings
+from loaders.xlsx_package import check_file_size
 
 EXIT_OK, EXIT_NOT_A_POA, EXIT_USAGE = 0, 2, 2
 
@@ -48,8 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, settings: Settings) -> bytes:
     try:
+        check_file_size(path.stat().st_size, settings)  # before loading it into memory
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise NotAPoaWorkbook(f"No existe el archivo «{path}».") from exc
@@ -65,7 +67,7 @@ def cmd_check(args, settings: Settings) -> int:
     from loaders.report import document_to_json, text_report
 
     as_of = args.as_of or date.today()
-    doc = read_poa(_read(args.file), settings, file_name=args.file.name, year=args.year)
+    doc = read_poa(_read(args.file, settings), settings, file_name=args.file.name, year=args.year)
     findings = check_document(doc, as_of, settings)
     if args.json:
         json.dump(document_to_json(doc, findings), sys.stdout, ensure_ascii=False, indent=2)
@@ -84,7 +86,7 @@ def cmd_import(args, settings: Settings) -> int:
     identity = {"municipio": args.municipio, "direccion": args.direccion, "area": args.area}
     try:
         stored = import_workbook(
-            engine, _read(args.file), settings, file_name=args.file.name, uploaded_by=args.user,
+            engine, _read(args.file, settings), settings, file_name=args.file.name, uploaded_by=args.user,
             as_of=args.as_of or date.today(), year=args.year, identity=identity,
         )
     except AlreadyImported as exc:

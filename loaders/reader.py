@@ -8,6 +8,8 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
+from defusedxml.common import DefusedXmlException
+
 from loaders.errors import NotAPoaWorkbook
 from loaders.grid import Sheet, cell_name, read_sheets
 from loaders.identity import heading_years, labelled_values, most_common, place_from_text
@@ -64,9 +66,11 @@ def read_poa(
     except NotAPoaWorkbook:
         raise
     except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError,
-            AttributeError, OverflowError, UnicodeError, zipfile.BadZipFile) as exc:
+            AttributeError, OverflowError, UnicodeError, SyntaxError, zipfile.BadZipFile,
+            DefusedXmlException) as exc:
         # A shape of workbook nobody foresaw must still end as a plain refusal, never a crash.
-        log.exception("unexpected failure reading %s", file_name)
+        # INFO, not ERROR: the user gets the sentence below; the server log keeps the details.
+        log.info("unexpected failure reading %s", file_name, exc_info=True)
         raise NotAPoaWorkbook(
             "No se pudo leer el libro: su contenido no tiene la forma de un POA; revise que sea "
             "la plantilla del POA guardada como .xlsx."

@@ -22,7 +22,7 @@ from loaders.text import fmt_number
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MB = 1024 * 1024
-_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?\"")
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=[\"']([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?[\"']")
 _SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 
 
@@ -67,23 +67,29 @@ def column_number(letters: str) -> int:
     return number
 
 
+def check_file_size(size: int, settings: Settings) -> None:
+    if size > settings.max_file_mb * MB:
+        raise NotAPoaWorkbook(
+            f"El archivo pesa {fmt_number(size / MB)} MB y el límite es "
+            f"{fmt_number(settings.max_file_mb)} MB."
+        )
+
+
 def open_package(data: bytes, settings: Settings, file_name: str = "") -> Package:
     """Check the bytes of an upload and return its package, or raise NotAPoaWorkbook."""
     lower = file_name.lower()
     if len(data) == 0:
         raise NotAPoaWorkbook("El archivo está vacío (0 bytes).")
-    if len(data) > settings.max_file_mb * MB:
-        raise NotAPoaWorkbook(
-            f"El archivo pesa {fmt_number(len(data) / MB)} MB y el límite es "
-            f"{fmt_number(settings.max_file_mb)} MB."
-        )
+    check_file_size(len(data), settings)
     if data.startswith(OLE2_MAGIC):
         raise NotAPoaWorkbook(
             "El archivo es un libro de Excel antiguo (.xls) o está protegido con contraseña; "
             "ábralo en Excel y guárdelo como .xlsx sin contraseña."
         )
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        kind = " (parece texto o CSV)" if _looks_like_text(data) else ""
+        kind = " (es un PDF)" if data.startswith(b"%PDF") else (
+            " (parece texto o CSV)" if _looks_like_text(data) else ""
+        )
         raise NotAPoaWorkbook(
             f"El archivo no es un libro de Excel .xlsx{kind}; guárdelo como libro de Excel (.xlsx)."
         )
@@ -119,14 +125,11 @@ def open_package(data: bytes, settings: Settings, file_name: str = "") -> Packag
                 "El archivo contiene macros (.xlsm); guárdelo como libro de Excel sin macros (.xlsx)."
             )
         for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                with zf.open(info) as part:
-                    head = part.read(2048)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise NotAPoaWorkbook(
-                        "El archivo contiene declaraciones XML no permitidas (entidades o DTD); "
-                        "ábralo en Excel y guárdelo de nuevo como .xlsx."
-                    )
+            if info.filename.endswith((".xml", ".rels", ".vml")) and _has_doctype(zf, info):
+                raise NotAPoaWorkbook(
+                    "El archivo contiene declaraciones XML no permitidas (entidades o DTD); "
+                    "ábralo en Excel y guárdelo de nuevo como .xlsx."
+                )
         workbook_path = _workbook_path(zf, names)
         sheets = _sheet_parts(zf, names, workbook_path)
         if not sheets:
@@ -138,9 +141,50 @@ def open_package(data: bytes, settings: Settings, file_name: str = "") -> Packag
     return Package(data=data, sheets=tuple(sheets), styles_path=styles if styles in names else None)
 
 
+def _has_doctype(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True when the part's prolog (before its root element) declares a DTD or entities.
+
+    Only the prolog is read: the XML declaration, comments and processing instructions are
+    skipped, however long, until the first element.
+    """
+    pending, closer, eof = b"", None, False
+    try:
+        with zf.open(info) as part:
+            while True:
+                if closer is not None:  # inside a comment or processing instruction
+                    end = pending.find(closer)
+                    if end < 0:
+                        if eof:
+                            return False
+                        pending = pending[-(len(closer) - 1):]
+                    else:
+                        pending, closer = pending[end + len(closer):], None
+                        continue
+                else:
+                    pending = pending.lstrip().removeprefix(b"\xef\xbb\xbf").lstrip()
+                    if pending.startswith((b"<!DOCTYPE", b"<!ENTITY")):
+                        return True
+                    opened = next(
+                        (o for o in (b"<?", b"<!--") if pending.startswith(o)), None
+                    )
+                    if opened:
+                        pending = pending[len(opened):]
+                        closer = b"?>" if opened == b"<?" else b"-->"
+                        continue
+                    if len(pending) >= 9 or eof:
+                        return False
+                chunk = part.read(65536)
+                eof = not chunk
+                pending += chunk
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
+        raise NotAPoaWorkbook(
+            "El archivo .xlsx está dañado y no se puede abrir; ábralo en Excel y guárdelo de nuevo."
+        ) from exc
+
+
 def _looks_like_text(data: bytes) -> bool:
     head = data[:4096]
-    return b"\x00" not in head and all(b >= 9 for b in head[:200])
+    return all(b >= 32 or b in (9, 10, 13) for b in head)
 
 
 def _workbook_path(zf: zipfile.ZipFile, names: set[str]) -> str:

@@ -87,7 +87,7 @@ def _fill_key(fill) -> str | None:
                 return f"{kind}:{rgb.upper()}"
             if color.get("theme") is not None:
                 theme, tint = color.get("theme"), color.get("tint", "0")
-                if theme == "0" and float(tint) == 0:
+                if theme == "0" and _number(tint) == 0:
                     return None
                 return f"{kind}:theme{theme}:{tint}"
             if color.get("indexed") is not None:
@@ -99,6 +99,13 @@ def _fill_key(fill) -> str | None:
         if _local(gradient.tag) == "gradientFill":
             return "gradient"
     return None
+
+
+def _number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return 0.0
 
 
 def cell_styles(

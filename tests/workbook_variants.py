@@ -5,9 +5,10 @@ loader that finds tables by their headers must read the same activities, budget 
 from the sample workbook. What changes is the layout and the notation:
 
 ``single_table``
-    Activity list and cronograma as ONE table with a one-row header on sheet "POA 2026"
-    (number header ``N°``), months marked by fill; budget with a correct ``TOTAL`` row whose
-    label is in the name column. There is no cronograma spelling of the names.
+    Activity list and cronograma as ONE table with a one-row header on sheet "Actividades"
+    (number header ``N°``), months marked by fill, no year in any heading (the fiscal year comes
+    from the dates); budget with a correct ``TOTAL`` row whose label is in the name column.
+    There is no cronograma spelling of the names.
 ``single_table_check_marks``
     The same, with the planned months marked by the value ``✓`` instead of a fill.
 ``one_sheet``
@@ -359,8 +360,8 @@ def build_single_table(path: str | Path, *, marks: str | int = "fill") -> Varian
     variant = VariantWorkbook(name, path, has_cronograma_names=False)
     wb = Workbook()
     ws = wb.active
-    ws.title = "POA 2026"
-    ws["A1"] = f"{seed_poa.TITLE} {seed_poa.FISCAL_YEAR}"
+    ws.title = "Actividades"
+    ws["A1"] = seed_poa.TITLE  # no year in any heading: the fiscal year comes from the dates
     ws["A1"].font = Font(bold=True, size=14)
     ws["A3"], ws["B3"] = "Dirección:", seed_poa.DIRECCION
     ws["A4"], ws["B4"] = "Área:", seed_poa.AREA
@@ -584,6 +585,28 @@ def build_banded(path: str | Path) -> VariantWorkbook:
         headers=("PARTIDA", "NOMBRE", "CANTIDAD"),
         notation=Notation(),
         total=None,
+    )
+    wb.save(path)
+    return variant
+
+
+def build_budget_only(path: str | Path) -> VariantWorkbook:
+    """Only the "Recursos" sheet of ``three_sheets``: a workbook without an activity table."""
+    path = Path(path)
+    variant = VariantWorkbook("budget_only", path, has_cronograma_names=False)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Recursos"
+    ws["C2"] = "PRESUPUESTO ESTIMADO 2026"
+    _budget_table(
+        ws,
+        variant,
+        top=4,
+        left=3,
+        headers=("PARTIDA", "CONCEPTO", "IMPORTE"),
+        notation=Notation(),
+        total="correct",
+        total_label_column="name",
     )
     wb.save(path)
     return variant

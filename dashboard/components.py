@@ -1,0 +1,79 @@
+"""Small layout pieces shared by pages: headers, empty state, semáforo badges, number formats."""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.state import PageData
+from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS
+from loaders.text import fmt_date, fmt_pct
+
+GRAPH_CONFIG = {"locale": "es", "displaylogo": False, "responsive": True}
+SEVERITY_WORDS = {"error": "Error", "warning": "Advertencia", "info": "Aviso"}
+SEVERITY_COLORS = {"error": "danger", "warning": "warning", "info": "info"}
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else fmt_pct(value)
+
+
+def plan_subtitle(data: PageData) -> str:
+    plan = data.plan
+    parts = [plan.area or "Área no indicada"]
+    if plan.direccion:
+        parts.append(plan.direccion)
+    if plan.municipio:
+        parts.append(plan.municipio + (f", {plan.estado}" if plan.estado else ""))
+    parts.append(f"POA {plan.fiscal_year}")
+    return " · ".join(parts)
+
+
+def page_header(title: str, data: PageData) -> html.Div:
+    """Title, POA identity, version and fecha de corte (also the printed page's heading)."""
+    version = data.loaded.version
+    return html.Div(
+        [
+            html.H1(title, className="page-title h2 mb-1"),
+            html.Div(plan_subtitle(data), className="page-subtitle lead mb-1"),
+            html.Div(
+                [
+                    html.Span(f"Versión {version.number} del {fmt_date(version.uploaded_at)}"),
+                    html.Span(" · "),
+                    html.Span(
+                        ["Fecha de corte: ", html.Strong(fmt_date(data.selection.as_of),
+                                                         className="corte-date")]
+                    ),
+                ],
+                className="text-muted page-meta",
+            ),
+        ],
+        className="page-header mb-3",
+    )
+
+
+def empty_state() -> dbc.Alert:
+    return dbc.Alert(
+        [
+            html.H2("Todavía no hay POA cargados", className="h4"),
+            html.P("Cargue el libro del POA de un área para ver su avance aquí."),
+        ],
+        color="secondary",
+        className="mt-4",
+    )
+
+
+def semaforo_badge(semaforo: str | None, label: str | None = None) -> html.Span:
+    """Colour plus icon plus word: never colour alone."""
+    word = SEMAFORO_WORDS[semaforo]
+    text = f"{SEMAFORO_ICONS[semaforo]} {word}" + (f" — {label}" if label else "")
+    return html.Span(
+        text,
+        className="semaforo-badge",
+        style={"backgroundColor": SEMAFORO_COLORS[semaforo], "color": "white"},
+        title=word,
+    )
+
+
+def severity_badge(severity: str) -> dbc.Badge:
+    return dbc.Badge(SEVERITY_WORDS.get(severity, severity), color=SEVERITY_COLORS.get(severity))

@@ -1,0 +1,460 @@
+"""Figures as pure functions: plain view data in, a `plotly.graph_objects.Figure` out.
+
+No I/O, no Dash, no module state changed. Text is Spanish, numbers use Mexican separators (decimal
+point, comma for thousands: `separators=".,"`), and the semáforo is always carried by a word and an
+icon as well as by its colour. Month names on date axes come from the Plotly "es" locale the app
+loads, so no month name is written here.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+
+import plotly.graph_objects as go
+
+from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
+from loaders.progress import Thresholds, semaforo
+
+SEMAFORO_KEYS: tuple[str | None, ...] = ("rojo", "amarillo", "verde", None)
+TEXT_COLOR = "#1f1f1f"
+MARK_COLOR = "#1f1f1f"  # the fecha de corte line and the expected-by-date marks
+PLANNED_MONTH_COLOR = "#5f6368"
+TRACK_COLOR = "#eceff1"
+SEPARATORS = ".,"
+BASE_FONT_SIZE = 14
+TITLE_FONT_SIZE = 16
+NAME_LIMIT = 45
+GANTT_ROW_PX = 40
+GANTT_EXTRA_PX = 120
+DAY_MS = 86_400_000
+
+# Text drawn on a semáforo colour: dark on amarillo (white on it is hard to read), white elsewhere.
+_INK_ON = {"amarillo": TEXT_COLOR}
+
+
+# --- formatting ----------------------------------------------------------------------------------
+
+
+def fmt_date(d: date) -> str:
+    """dd/mm/aaaa, the way dates are written in Mexico."""
+    return d.strftime("%d/%m/%Y")
+
+
+def fmt_pct(value: float | None, decimals: int = 0) -> str:
+    """`30 %`, `1,250 %`, `11.6 %`; "Sin datos" when there is no value."""
+    if value is None:
+        return "Sin datos"
+    return f"{value:,.{decimals}f} %"
+
+
+def fmt_count(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def short_name(name: str, limit: int = NAME_LIMIT) -> str:
+    """The name cut at a word boundary to at most `limit` characters, with "…" when cut."""
+    name = " ".join(name.split())
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-") + "…"
+
+
+def semaforo_label(key: str | None) -> str:
+    """Icon and word, e.g. "■ Rojo": what the legend and the titles show."""
+    return f"{SEMAFORO_ICONS[key]} {SEMAFORO_WORDS[key]}"
+
+
+def _color(key: str | None) -> str:
+    return SEMAFORO_COLORS.get(key, SEMAFORO_COLORS[None])
+
+
+def _status_line(key: str | None, status_label: str) -> str:
+    icon = f"<span style='color:{_color(key)}'>{SEMAFORO_ICONS[key]}</span>"
+    word = SEMAFORO_WORDS[key]
+    if not status_label or status_label == word:
+        return f"{icon} {word}"
+    return f"{icon} {word} — {status_label}"
+
+
+def _nice_step(span: float, ticks: int = 5) -> int:
+    """A whole 1-2-5 step giving about `ticks` intervals over `span`."""
+    raw = max(span / ticks, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if step >= raw and float(step).is_integer():
+            return int(step)
+    return int(10 * magnitude)
+
+
+def _style(fig: go.Figure, *, height: int, margin: dict[str, int]) -> go.Figure:
+    fig.update_layout(
+        template="plotly_white",
+        separators=SEPARATORS,
+        height=height,
+        margin=margin,
+        paper_bgcolor="rgba(255,255,255,0)",
+        plot_bgcolor="rgba(255,255,255,0)",
+        font={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
+        hoverlabel={"font": {"size": BASE_FONT_SIZE}},
+    )
+    return fig
+
+
+# --- gauge: meta alcanzada vs programada of one activity -----------------------------------------
+
+
+def expected_count(a: ActivityView) -> float | None:
+    """How much of the goal the calendar asks for on the fecha de corte."""
+    if a.expected_pct is None or not a.programmed:
+        return None
+    return a.programmed * a.expected_pct / 100
+
+
+def gauge(a: ActivityView) -> go.Figure:
+    """Meta alcanzada against meta programada, the bar in the semáforo's colour, and a mark at the
+    count expected by the fecha de corte. `layout.meta["activity"]` says which activity it is."""
+    programmed = a.programmed or 0
+    achieved = a.achieved or 0
+    axis_max = max(programmed, achieved, 1)
+    expected = expected_count(a)
+
+    lines = [f"<b>{a.number}. {short_name(a.name)}</b>", _status_line(a.semaforo, a.status_label)]
+    if a.pct_mismatch:
+        lines.append(
+            f"<span style='font-size:14px'>⚠ declarado {fmt_pct(a.declared_pct, 1)}"
+            f" · real {fmt_pct(a.real_pct, 1)}</span>"
+        )
+    threshold = None
+    if expected is not None:
+        threshold = {
+            "line": {"color": MARK_COLOR, "width": 4},
+            "thickness": 0.9,
+            "value": expected,
+        }
+    fig = go.Figure(
+        go.Indicator(
+            mode="gauge+number",
+            value=achieved,
+            number={
+                "valueformat": ",.0f",
+                "suffix": f" de {fmt_count(programmed)}" if programmed else " (sin meta)",
+                "font": {"size": 26},
+            },
+            title={"text": "<br>".join(lines), "font": {"size": TITLE_FONT_SIZE}},
+            gauge={
+                "shape": "angular",
+                "axis": {
+                    "range": [0, axis_max],
+                    "tickmode": "linear",
+                    "tick0": 0,
+                    "dtick": _nice_step(axis_max),
+                    "tickformat": ",.0f",
+                    "tickfont": {"size": 12},
+                },
+                "bar": {"color": _color(a.semaforo), "thickness": 0.7},
+                "bgcolor": TRACK_COLOR,
+                "borderwidth": 0,
+                "threshold": threshold,
+            },
+            domain={"x": [0, 1], "y": [0, 1]},
+            meta={"activity": a.number, "name": a.name},
+        )
+    )
+    _style(fig, height=240 if a.pct_mismatch else 220, margin={"l": 24, "r": 24, "t": 70, "b": 8})
+    fig.update_layout(meta={"activity": a.number, "name": a.name})
+    return fig
+
+
+# --- gantt ---------------------------------------------------------------------------------------
+
+
+def invalid_dates(rows: Sequence[ActivityView]) -> list[tuple[ActivityView, str]]:
+    """The activities the Gantt cannot draw, each with the reason in plain Spanish."""
+    out: list[tuple[ActivityView, str]] = []
+    for a in rows:
+        if a.start is None and a.end is None:
+            reason = "Sin fechas de inicio y de fin"
+        elif a.start is None:
+            reason = "Sin fecha de inicio"
+        elif a.end is None:
+            reason = "Sin fecha de fin"
+        elif a.end < a.start:
+            reason = (
+                f"La fecha de fin {fmt_date(a.end)} es anterior al inicio {fmt_date(a.start)}"
+            )
+        elif not a.dates_valid:
+            reason = "Las fechas de inicio y de fin no son válidas"
+        else:
+            continue
+        out.append((a, reason))
+    return out
+
+
+def _drawable(rows: Sequence[ActivityView]) -> list[ActivityView]:
+    return [
+        a for a in rows
+        if a.dates_valid and a.start is not None and a.end is not None and a.end >= a.start
+    ]
+
+
+def _row_labels(rows: Sequence[ActivityView]) -> list[str]:
+    """ "{number}. {short name}" per row; a repeated label (a duplicated Nº) gets a suffix so that
+    two activities never share a row."""
+    seen: dict[str, int] = {}
+    labels = []
+    for a in rows:
+        label = f"{a.number}. {short_name(a.name, 40)}"
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return labels
+
+
+def _duration_ms(a: ActivityView) -> int:
+    assert a.start is not None and a.end is not None
+    return ((a.end - a.start).days + 1) * DAY_MS
+
+
+def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
+    """One bar per activity with valid dates, from inicio to the end of the day of fin, coloured
+    by semáforo with its real % inside; the months planned in the cronograma as small squares under
+    each bar; a line at the fecha de corte. Activities with invalid dates are left out (see
+    `invalid_dates`)."""
+    valid = _drawable(rows)
+    labels = _row_labels(valid)
+    fig = go.Figure()
+
+    for key in SEMAFORO_KEYS:
+        group = [(a, label) for a, label in zip(valid, labels, strict=True) if a.semaforo == key]
+        if not group:
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=semaforo_label(key),
+                orientation="h",
+                y=[label for _, label in group],
+                base=[a.start.isoformat() for a, _ in group if a.start],
+                x=[_duration_ms(a) for a, _ in group],
+                width=0.5,
+                offset=-0.38,  # the upper part of the row; the planned months go under the bar
+                marker={"color": _color(key), "line": {"width": 0}},
+                text=[fmt_pct(a.real_pct) for a, _ in group],
+                textposition="inside",
+                insidetextanchor="middle",
+                textangle=0,
+                textfont={"size": 13, "color": _INK_ON.get(key or "", "#ffffff")},
+                customdata=[
+                    [
+                        a.number,
+                        a.name,
+                        fmt_date(a.start) if a.start else "",
+                        fmt_date(a.end) if a.end else "",
+                        fmt_pct(a.real_pct, 1),
+                        fmt_pct(a.expected_pct, 1),
+                        a.status_label,
+                    ]
+                    for a, _ in group
+                ],
+                hovertemplate=(
+                    "<b>%{customdata[0]}. %{customdata[1]}</b><br>"
+                    "Inicio: %{customdata[2]} · Fin: %{customdata[3]}<br>"
+                    "Avance real: %{customdata[4]} · Esperado al corte: %{customdata[5]}<br>"
+                    f"{semaforo_label(key)} — %{{customdata[6]}}<extra></extra>"
+                ),
+                legendrank=SEMAFORO_KEYS.index(key) + 1,
+            )
+        )
+
+    months_x: list[str] = []
+    months_y: list[str] = []
+    months_text: list[str] = []
+    for a, label in zip(valid, labels, strict=True):
+        for month in a.months_planned:
+            if 1 <= month <= 12:
+                months_x.append(date(year, month, 15).isoformat())
+                months_y.append(label)
+                months_text.append(f"{a.number}. {a.name}")
+    if months_x:
+        fig.add_trace(
+            go.Scatter(
+                name="Mes programado",
+                x=months_x,
+                y=months_y,
+                mode="markers",
+                marker={
+                    "symbol": "square",
+                    "size": 7,
+                    "color": PLANNED_MONTH_COLOR,
+                    "standoff": 10,  # pixels below the row's centre, under the bar
+                },
+                text=months_text,
+                hovertemplate="Mes programado: %{x|%B %Y}<br>%{text}<extra></extra>",
+                legendrank=10,
+            )
+        )
+
+    start = date(year, 1, 1)
+    stop = date(year + 1, 1, 1)
+    for a in valid:
+        assert a.start is not None and a.end is not None
+        start = min(start, a.start)
+        stop = max(stop, a.end + timedelta(days=1))
+
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=today.isoformat(),
+        x1=today.isoformat(),
+        y0=0,
+        y1=1,
+        line={"color": MARK_COLOR, "width": 2, "dash": "dash"},
+        layer="above",
+    )
+    fig.add_annotation(
+        x=today.isoformat(),
+        xref="x",
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        text=f"Corte {fmt_date(today)}",
+        showarrow=False,
+        font={"size": 13, "color": MARK_COLOR},
+        bgcolor="rgba(255,255,255,0.85)",
+    )
+    if not valid:
+        fig.add_annotation(
+            text="Ninguna actividad tiene fechas válidas",
+            xref="paper",
+            yref="paper",
+            x=0.5,
+            y=0.5,
+            showarrow=False,
+            font={"size": BASE_FONT_SIZE},
+        )
+
+    fig.update_xaxes(
+        type="date",
+        range=[start.isoformat(), stop.isoformat()],
+        dtick="M1",
+        tick0=date(year, 1, 1).isoformat(),
+        tickformat="%b",
+        ticklabelmode="period",
+        showgrid=True,
+        gridcolor="#e0e0e0",
+        tickfont={"size": 13},
+        fixedrange=False,
+    )
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=labels,
+        autorange="reversed",
+        automargin=True,
+        showgrid=False,
+        tickfont={"size": 13},
+    )
+    _style(
+        fig,
+        height=GANTT_EXTRA_PX + GANTT_ROW_PX * max(len(valid), 2),
+        margin={"l": 8, "r": 16, "t": 72, "b": 32},
+    )
+    fig.update_layout(
+        barmode="overlay",
+        bargap=0.2,
+        legend={
+            "orientation": "h",
+            "yref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "x": 0,
+            "xanchor": "left",
+            "font": {"size": 13},
+        },
+        hovermode="closest",
+    )
+    return fig
+
+
+# --- resumen -------------------------------------------------------------------------------------
+
+
+def semaforo_bar(counts: Mapping[str | None, int]) -> go.Figure:
+    """How many activities in each light: one bar per semáforo, rojo on top, each labelled with its
+    word and count ("Rojo 8"). "Sin datos" appears only when some activity has no light."""
+    keys = [k for k in SEMAFORO_KEYS if k is not None or counts.get(None, 0)]
+    values = [int(counts.get(k, 0)) for k in keys]
+    fig = go.Figure(
+        go.Bar(
+            orientation="h",
+            y=[semaforo_label(k) for k in keys],
+            x=values,
+            marker={"color": [_color(k) for k in keys], "line": {"width": 0}},
+            text=[f"{SEMAFORO_WORDS[k]} {fmt_count(v)}" for k, v in zip(keys, values, strict=True)],
+            textposition="outside",
+            textfont={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:,d} actividades<extra></extra>",
+            showlegend=False,
+        )
+    )
+    top = max(values, default=0)
+    fig.update_xaxes(range=[0, max(top, 1) * 1.45], visible=False, fixedrange=True)
+    fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True,
+                     tickfont={"size": BASE_FONT_SIZE})
+    _style(fig, height=50 + 38 * len(keys), margin={"l": 8, "r": 8, "t": 8, "b": 8})
+    fig.update_layout(bargap=0.3)
+    return fig
+
+
+def index_bullet(
+    index_pct: float | None,
+    expected_pct: float | None,
+    *,
+    thresholds: Thresholds = Thresholds(),
+) -> go.Figure:
+    """The Índice de Eficiencia as a bullet: the number with one decimal, the bar coloured by the
+    semáforo of (índice − esperado) and a mark at the index expected on the fecha de corte."""
+    key = None
+    if index_pct is not None and expected_pct is not None:
+        key = semaforo(index_pct - expected_pct, thresholds)
+    subtitle = _status_line(key, "")
+    if expected_pct is not None:
+        subtitle += f" · esperado {fmt_pct(expected_pct, 1)}"
+    value = index_pct if index_pct is not None else 0
+    axis_max = max(100.0, value, expected_pct or 0)
+    threshold = None
+    if expected_pct is not None:
+        threshold = {
+            "line": {"color": MARK_COLOR, "width": 4},
+            "thickness": 0.9,
+            "value": expected_pct,
+        }
+    fig = go.Figure(
+        go.Indicator(
+            mode="number+gauge" if index_pct is not None else "gauge",
+            value=value,
+            number={"valueformat": ".1f", "suffix": " %", "font": {"size": 30}},
+            title={
+                "text": f"<b>Índice de Eficiencia</b><br><span style='font-size:14px'>"
+                f"{subtitle if index_pct is not None else 'Sin metas programadas'}</span>",
+                "font": {"size": TITLE_FONT_SIZE},
+            },
+            gauge={
+                "shape": "bullet",
+                "axis": {"range": [0, axis_max], "ticksuffix": " %", "tickfont": {"size": 12}},
+                "bar": {"color": _color(key), "thickness": 0.6},
+                "bgcolor": TRACK_COLOR,
+                "borderwidth": 0,
+                "threshold": threshold,
+            },
+            domain={"x": [0.32, 0.82], "y": [0.15, 0.85]},
+        )
+    )
+    _style(fig, height=130, margin={"l": 16, "r": 16, "t": 16, "b": 24})
+    return fig

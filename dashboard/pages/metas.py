@@ -1,0 +1,168 @@
+"""Metas: one gauge per activity (alcanzada vs programada), filters, and an activity's detail."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+
+from dashboard import figures, ids
+from dashboard.components import GRAPH_CONFIG, empty_state, page_header, pct, semaforo_badge, severity_badge
+from dashboard.state import PageData, page_data, query_from_search
+from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
+from loaders.text import fmt_date, month_name
+
+dash.register_page(__name__, path="/metas", name="Metas", title="Metas — Tablero POA", order=1)
+
+FILTER_SEMAFORO = "metas-filter-semaforo"
+FILTER_EJE = "metas-filter-eje"
+GRID = "metas-grid"
+CARD = "metas-card"  # pattern-matching type: {"type": CARD, "n": 3}
+DETAIL = "metas-detail"
+DETAIL_BODY = "metas-detail-body"
+COUNT = "metas-count"
+
+
+def gauge_cards(activities: list[ActivityView]) -> list:
+    if not activities:
+        return [dbc.Alert("Ninguna actividad cumple el filtro.", color="secondary")]
+    return [
+        dbc.Col(
+            html.Div(
+                [
+                    dcc.Graph(figure=figures.gauge(a), config={**GRAPH_CONFIG,
+                              "displayModeBar": False}, className="gauge-graph"),
+                    html.Div(
+                        [semaforo_badge(a.semaforo, a.status_label),
+                         html.Span(
+                             f" ⚠ Se declaró {pct(a.declared_pct)}; las cifras dan {pct(a.real_pct)}",
+                             className="pct-warning ms-1") if a.pct_mismatch else None],
+                        className="gauge-caption",
+                    ),
+                ],
+                id={"type": CARD, "n": a.number},
+                n_clicks=0,
+                className="gauge-card",
+                role="button",
+                title="Ver el detalle de la actividad",
+            ),
+            xl=3, lg=4, md=6, className="mb-3",
+        )
+        for a in activities
+    ]
+
+
+def filtered(data: PageData, semaforos: list[str] | None, eje: str | None) -> list[ActivityView]:
+    rows = list(data.view.activities)
+    if semaforos:
+        rows = [a for a in rows if (a.semaforo or "sin") in semaforos]
+    if eje:
+        rows = [a for a in rows if a.eje == eje]
+    return rows
+
+
+def detail(data: PageData, number: int) -> html.Div:
+    activity = data.loaded.doc.activity(number)
+    view = next((a for a in data.view.activities if a.number == number), None)
+    if activity is None or view is None:
+        return html.Div("Actividad no encontrada.")
+    months = ", ".join(month_name(m) for m in activity.months_planned) or "ninguno marcado"
+    fields = [
+        ("Actividad / proyecto", activity.name),
+        ("Nombre en el cronograma", activity.name_cronograma or "—"),
+        ("Eje estratégico", activity.eje or "—"),
+        ("Línea estratégica", activity.linea_estrategica or "—"),
+        ("Línea de acción", activity.linea_accion or "—"),
+        ("Actividad específica", activity.actividad_especifica or "—"),
+        ("Responsable", activity.responsable or "—"),
+        ("Unidad de medida", activity.unit or "—"),
+        ("Meta anual", activity.goal if activity.goal is not None else "—"),
+        ("Meta programada", activity.programmed if activity.programmed is not None else "—"),
+        ("Meta alcanzada", activity.achieved if activity.achieved is not None else "—"),
+        ("% declarado", pct(activity.declared_pct)),
+        ("% real (alcanzada / programada)", pct(view.real_pct)),
+        ("% esperado a la fecha de corte", pct(view.expected_pct)),
+        ("Inicio", fmt_date(activity.start) if activity.start else "—"),
+        ("Fin", fmt_date(activity.end) if activity.end else "—"),
+        ("Meses del cronograma", months),
+    ]
+    findings = [f for f in data.view.findings if f.activity == number]
+    return html.Div([
+        html.Div(semaforo_badge(view.semaforo, view.status_label), className="mb-2"),
+        dbc.Table(html.Tbody([html.Tr([html.Th(k), html.Td(str(v))]) for k, v in fields]),
+                  size="sm", bordered=False),
+        html.H3("Hallazgos de esta actividad", className="h6"),
+        html.Ul([html.Li([severity_badge(f.severity), f" {f.where} — {f.message}"])
+                 for f in findings]) if findings else html.P("Sin hallazgos."),
+    ], id="metas-detail-content")
+
+
+def layout(**query) -> html.Div:
+    data = page_data(query)
+    if data is None:
+        return empty_state()
+    ejes = sorted({a.eje for a in data.view.activities if a.eje})
+    semaforo_options = [
+        {"label": f" {SEMAFORO_ICONS[s]} {SEMAFORO_WORDS[s]}", "value": s}
+        for s in ("rojo", "amarillo", "verde")
+    ]
+    activities = list(data.view.activities)
+    return html.Div([
+        page_header("Metas: alcanzado contra programado", data),
+        html.P(
+            "Cada indicador muestra la meta alcanzada sobre la programada; la marca negra es lo "
+            "que debería llevarse a la fecha de corte. Haga clic en una actividad para ver su "
+            "detalle.", className="text-muted no-print"),
+        dbc.Row([
+            dbc.Col([html.Label("Semáforo", htmlFor=FILTER_SEMAFORO, className="fw-bold me-2"),
+                     dbc.Checklist(id=FILTER_SEMAFORO, options=semaforo_options, value=[],
+                                   inline=True)], md="auto"),
+            dbc.Col([html.Label("Eje", htmlFor=FILTER_EJE, className="fw-bold me-2"),
+                     dcc.Dropdown(id=FILTER_EJE, options=[{"label": e, "value": e} for e in ejes],
+                                  placeholder="Todos los ejes", clearable=True)], md=4),
+            dbc.Col(html.Div(f"{len(activities)} actividades", id=COUNT, className="pt-2"),
+                    md="auto"),
+        ], className="g-3 mb-3 align-items-center no-print"),
+        dbc.Row(gauge_cards(activities), id=GRID),
+        dbc.Modal([
+            dbc.ModalHeader(dbc.ModalTitle(id=DETAIL + "-title")),
+            dbc.ModalBody(id=DETAIL_BODY),
+        ], id=DETAIL, size="lg", is_open=False, scrollable=True),
+    ])
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(GRID, "children"),
+        Output(COUNT, "children"),
+        Input(FILTER_SEMAFORO, "value"),
+        Input(FILTER_EJE, "value"),
+        State(ids.LOCATION, "search"),
+        prevent_initial_call=True,
+    )
+    def apply_filters(semaforos, eje, search):
+        data = page_data(query_from_search(search))
+        if data is None:
+            return no_update, no_update
+        rows = filtered(data, semaforos, eje)
+        return gauge_cards(rows), f"{len(rows)} de {len(data.view.activities)} actividades"
+
+    @app.callback(
+        Output(DETAIL, "is_open"),
+        Output(DETAIL + "-title", "children"),
+        Output(DETAIL_BODY, "children"),
+        Input({"type": CARD, "n": ALL}, "n_clicks"),
+        State(ids.LOCATION, "search"),
+        prevent_initial_call=True,
+    )
+    def show_detail(clicks, search):
+        trigger = ctx.triggered_id
+        if not trigger or not any(clicks or []):
+            return no_update, no_update, no_update
+        data = page_data(query_from_search(search))
+        if data is None:
+            return no_update, no_update, no_update
+        number = int(trigger["n"])
+        activity = data.loaded.doc.activity(number)
+        title = f"Actividad {number}. {activity.name if activity else ''}"
+        return True, title, detail(data, number)

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import dash
-import dash_bootstrap_components as dbc
 from sqlalchemy.orm import Session
 
 from dashboard import layout
@@ -54,7 +53,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
         assets_folder=str(ASSETS_DIR),
-        external_stylesheets=[dbc.themes.FLATLY],
+        # Bootstrap (Bootswatch "Flatly") is served from assets/: municipal networks may have
+        # no internet, so nothing is fetched from a CDN.
         suppress_callback_exceptions=True,
         title="Tablero POA",
         update_title=None,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-from dash import html
+import plotly.graph_objects as go
+from dash import dcc, html
 
 from dashboard.state import PageData
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS
@@ -12,6 +13,13 @@ from loaders.text import fmt_date, fmt_pct
 GRAPH_CONFIG = {"locale": "es", "displaylogo": False, "responsive": True}
 SEVERITY_WORDS = {"error": "Error", "warning": "Advertencia", "info": "Aviso"}
 SEVERITY_COLORS = {"error": "danger", "warning": "warning", "info": "info"}
+
+
+def graph(figure: go.Figure, *, mode_bar: bool = True, **kwargs) -> dcc.Graph:
+    """A dcc.Graph as tall as its figure, with the Spanish locale."""
+    height = figure.layout.height or 450
+    config = {**GRAPH_CONFIG, "displayModeBar": mode_bar}
+    return dcc.Graph(figure=figure, config=config, style={"height": f"{height}px"}, **kwargs)
 
 
 def pct(value: float | None) -> str:

@@ -9,6 +9,7 @@ loads, so no month name is written here.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
@@ -17,6 +18,7 @@ import plotly.graph_objects as go
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.progress import Thresholds, semaforo
 
+DEFAULT_THRESHOLDS = Thresholds()
 SEMAFORO_KEYS: tuple[str | None, ...] = ("rojo", "amarillo", "verde", None)
 TEXT_COLOR = "#1f1f1f"
 MARK_COLOR = "#1f1f1f"  # the fecha de corte line and the expected-by-date marks
@@ -26,6 +28,9 @@ SEPARATORS = ".,"
 BASE_FONT_SIZE = 14
 TITLE_FONT_SIZE = 16
 NAME_LIMIT = 45
+GAUGE_LINE_CHARS = 26
+GAUGE_PLOT_PX = 150
+TITLE_LINE_PX = 21
 GANTT_ROW_PX = 40
 GANTT_EXTRA_PX = 120
 DAY_MS = 86_400_000
@@ -49,6 +54,13 @@ def fmt_pct(value: float | None, decimals: int = 0) -> str:
     return f"{value:,.{decimals}f} %"
 
 
+def fmt_pct_auto(value: float | None) -> str:
+    """Like `fmt_pct`, with one decimal only when the value is not whole: `50 %`, `33.3 %`."""
+    if value is None:
+        return fmt_pct(None)
+    return fmt_pct(value, 0 if float(round(value, 1)).is_integer() else 1)
+
+
 def fmt_count(value: float) -> str:
     return f"{value:,.0f}"
 
@@ -62,6 +74,14 @@ def short_name(name: str, limit: int = NAME_LIMIT) -> str:
     if " " in cut[limit // 2 :]:
         cut = cut.rsplit(" ", 1)[0]
     return cut.rstrip(" ,;:.-") + "…"
+
+
+def wrap_name(name: str, width: int = GAUGE_LINE_CHARS, limit: int = NAME_LIMIT) -> list[str]:
+    """The (shortened) name in at most two lines of about `width` characters."""
+    lines = textwrap.wrap(short_name(name, limit), width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], short_name(" ".join(lines[1:]), width)]
+    return lines
 
 
 def semaforo_label(key: str | None) -> str:
@@ -118,17 +138,21 @@ def expected_count(a: ActivityView) -> float | None:
 
 def gauge(a: ActivityView) -> go.Figure:
     """Meta alcanzada against meta programada, the bar in the semáforo's colour, and a mark at the
-    count expected by the fecha de corte. `layout.meta["activity"]` says which activity it is."""
+    count expected by the fecha de corte. The title carries the number, the (shortened) name, the
+    semáforo's icon and word and, when the declared % disagrees with the real one, a warning.
+    `layout.meta` holds the activity's number and full name for callbacks and tooltips."""
     programmed = a.programmed or 0
     achieved = a.achieved or 0
     axis_max = max(programmed, achieved, 1)
     expected = expected_count(a)
 
-    lines = [f"<b>{a.number}. {short_name(a.name)}</b>", _status_line(a.semaforo, a.status_label)]
+    name_lines = wrap_name(f"{a.number}. {a.name}")
+    lines = [f"<b>{line}</b>" for line in name_lines]
+    lines.append(_status_line(a.semaforo, a.status_label))
     if a.pct_mismatch:
         lines.append(
-            f"<span style='font-size:14px'>⚠ declarado {fmt_pct(a.declared_pct, 1)}"
-            f" · real {fmt_pct(a.real_pct, 1)}</span>"
+            f"<span style='font-size:14px'>⚠ declarado {fmt_pct_auto(a.declared_pct)}"
+            f" · real {fmt_pct_auto(a.real_pct)}</span>"
         )
     threshold = None
     if expected is not None:
@@ -146,7 +170,7 @@ def gauge(a: ActivityView) -> go.Figure:
                 "suffix": f" de {fmt_count(programmed)}" if programmed else " (sin meta)",
                 "font": {"size": 26},
             },
-            title={"text": "<br>".join(lines), "font": {"size": TITLE_FONT_SIZE}},
+            title={"text": "<br>".join(lines), "font": {"size": TITLE_FONT_SIZE - 1}},
             gauge={
                 "shape": "angular",
                 "axis": {
@@ -163,10 +187,10 @@ def gauge(a: ActivityView) -> go.Figure:
                 "threshold": threshold,
             },
             domain={"x": [0, 1], "y": [0, 1]},
-            meta={"activity": a.number, "name": a.name},
         )
     )
-    _style(fig, height=240 if a.pct_mismatch else 220, margin={"l": 24, "r": 24, "t": 70, "b": 8})
+    top = TITLE_LINE_PX * len(lines) + 12
+    _style(fig, height=GAUGE_PLOT_PX + top + 8, margin={"l": 28, "r": 28, "t": top, "b": 8})
     fig.update_layout(meta={"activity": a.number, "name": a.name})
     return fig
 
@@ -215,6 +239,11 @@ def _row_labels(rows: Sequence[ActivityView]) -> list[str]:
     return labels
 
 
+def _iso_start(a: ActivityView) -> str:
+    assert a.start is not None
+    return a.start.isoformat()
+
+
 def _duration_ms(a: ActivityView) -> int:
     assert a.start is not None and a.end is not None
     return ((a.end - a.start).days + 1) * DAY_MS
@@ -238,7 +267,7 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
                 name=semaforo_label(key),
                 orientation="h",
                 y=[label for _, label in group],
-                base=[a.start.isoformat() for a, _ in group if a.start],
+                base=[_iso_start(a) for a, _ in group],
                 x=[_duration_ms(a) for a, _ in group],
                 width=0.5,
                 offset=-0.38,  # the upper part of the row; the planned months go under the bar
@@ -294,7 +323,21 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
                 },
                 text=months_text,
                 hovertemplate="Mes programado: %{x|%B %Y}<br>%{text}<extra></extra>",
+                legendgroup="planned",
+                showlegend=False,
+            )
+        )
+        # The legend would draw the squares shifted by `standoff` too: a legend-only entry instead.
+        fig.add_trace(
+            go.Scatter(
+                name="Mes programado",
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={"symbol": "square", "size": 8, "color": PLANNED_MONTH_COLOR},
+                legendgroup="planned",
                 legendrank=10,
+                hoverinfo="skip",
             )
         )
 
@@ -362,7 +405,7 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
     _style(
         fig,
         height=GANTT_EXTRA_PX + GANTT_ROW_PX * max(len(valid), 2),
-        margin={"l": 8, "r": 16, "t": 72, "b": 32},
+        margin={"l": 8, "r": 16, "t": 36, "b": 72},
     )
     fig.update_layout(
         barmode="overlay",
@@ -370,8 +413,8 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
         legend={
             "orientation": "h",
             "yref": "container",
-            "y": 1,
-            "yanchor": "top",
+            "y": 0,
+            "yanchor": "bottom",
             "x": 0,
             "xanchor": "left",
             "font": {"size": 13},
@@ -385,8 +428,8 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
 
 
 def semaforo_bar(counts: Mapping[str | None, int]) -> go.Figure:
-    """How many activities in each light: one bar per semáforo, rojo on top, each labelled with its
-    word and count ("Rojo 8"). "Sin datos" appears only when some activity has no light."""
+    """How many activities in each light: one bar per semáforo, rojo on top, labelled with its icon
+    and word ("■ Rojo") and its count. "Sin datos" appears only when some activity has no light."""
     keys = [k for k in SEMAFORO_KEYS if k is not None or counts.get(None, 0)]
     values = [int(counts.get(k, 0)) for k in keys]
     fig = go.Figure(
@@ -395,19 +438,21 @@ def semaforo_bar(counts: Mapping[str | None, int]) -> go.Figure:
             y=[semaforo_label(k) for k in keys],
             x=values,
             marker={"color": [_color(k) for k in keys], "line": {"width": 0}},
-            text=[f"{SEMAFORO_WORDS[k]} {fmt_count(v)}" for k, v in zip(keys, values, strict=True)],
+            text=[fmt_count(v) for v in values],
             textposition="outside",
-            textfont={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
+            textfont={"size": TITLE_FONT_SIZE, "color": TEXT_COLOR},
             cliponaxis=False,
-            hovertemplate="%{y}: %{x:,d} actividades<extra></extra>",
+            customdata=[SEMAFORO_WORDS[k] for k in keys],
+            hovertemplate="%{customdata}: %{x:,d} actividades<extra></extra>",
             showlegend=False,
         )
     )
     top = max(values, default=0)
-    fig.update_xaxes(range=[0, max(top, 1) * 1.45], visible=False, fixedrange=True)
-    fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True,
-                     tickfont={"size": BASE_FONT_SIZE})
-    _style(fig, height=50 + 38 * len(keys), margin={"l": 8, "r": 8, "t": 8, "b": 8})
+    fig.update_xaxes(range=[0, max(top, 1) * 1.2], visible=False, fixedrange=True)
+    fig.update_yaxes(
+        autorange="reversed", automargin=True, fixedrange=True, tickfont={"size": BASE_FONT_SIZE}
+    )
+    _style(fig, height=24 + 40 * len(keys), margin={"l": 8, "r": 8, "t": 8, "b": 8})
     fig.update_layout(bargap=0.3)
     return fig
 
@@ -416,16 +461,20 @@ def index_bullet(
     index_pct: float | None,
     expected_pct: float | None,
     *,
-    thresholds: Thresholds = Thresholds(),
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> go.Figure:
-    """The Índice de Eficiencia as a bullet: the number with one decimal, the bar coloured by the
-    semáforo of (índice − esperado) and a mark at the index expected on the fecha de corte."""
+    """The Índice de Eficiencia: its number with one decimal (first trace, absent when there is
+    no index) beside a bullet (last trace) coloured by the semáforo of (índice − esperado) with a
+    mark at the index expected on the fecha de corte; the title says the semáforo's word."""
     key = None
     if index_pct is not None and expected_pct is not None:
         key = semaforo(index_pct - expected_pct, thresholds)
-    subtitle = _status_line(key, "")
-    if expected_pct is not None:
-        subtitle += f" · esperado {fmt_pct(expected_pct, 1)}"
+    if index_pct is None:
+        subtitle = "Sin metas programadas"
+    else:
+        subtitle = _status_line(key, "")
+        if expected_pct is not None:
+            subtitle += f" · esperado al corte {fmt_pct(expected_pct, 1)}"
     value = index_pct if index_pct is not None else 0
     axis_max = max(100.0, value, expected_pct or 0)
     threshold = None
@@ -435,16 +484,20 @@ def index_bullet(
             "thickness": 0.9,
             "value": expected_pct,
         }
-    fig = go.Figure(
+    fig = go.Figure()
+    if index_pct is not None:
+        fig.add_trace(
+            go.Indicator(
+                mode="number",
+                value=index_pct,
+                number={"valueformat": ".1f", "suffix": " %", "font": {"size": 30}},
+                domain={"x": [0, 0.3], "y": [0, 1]},
+            )
+        )
+    fig.add_trace(
         go.Indicator(
-            mode="number+gauge" if index_pct is not None else "gauge",
+            mode="gauge",
             value=value,
-            number={"valueformat": ".1f", "suffix": " %", "font": {"size": 30}},
-            title={
-                "text": f"<b>Índice de Eficiencia</b><br><span style='font-size:14px'>"
-                f"{subtitle if index_pct is not None else 'Sin metas programadas'}</span>",
-                "font": {"size": TITLE_FONT_SIZE},
-            },
             gauge={
                 "shape": "bullet",
                 "axis": {"range": [0, axis_max], "ticksuffix": " %", "tickfont": {"size": 12}},
@@ -453,8 +506,21 @@ def index_bullet(
                 "borderwidth": 0,
                 "threshold": threshold,
             },
-            domain={"x": [0.32, 0.82], "y": [0.15, 0.85]},
+            domain={"x": [0.34, 0.97], "y": [0.25, 0.85]},
         )
     )
-    _style(fig, height=130, margin={"l": 16, "r": 16, "t": 16, "b": 24})
+    _style(fig, height=150, margin={"l": 12, "r": 12, "t": 56, "b": 20})
+    fig.update_layout(
+        title={
+            "text": f"<b>Índice de Eficiencia</b><br><span style='font-size:14px'>{subtitle}</span>",
+            "font": {"size": TITLE_FONT_SIZE},
+            "x": 0,
+            "xref": "paper",
+            "xanchor": "left",
+            "y": 1,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "pad": {"b": 6},
+        }
+    )
     return fig

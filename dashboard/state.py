@@ -10,8 +10,14 @@ from sqlalchemy.orm import Session
 
 from dashboard.services import get_services
 from dashboard.views import PlanView, plan_view
-from loaders.queries import LoadedVersion, PlanInfo, VersionInfo, list_plans, list_versions, load_version
-
+from loaders.queries import (
+    LoadedVersion,
+    PlanInfo,
+    VersionInfo,
+    list_plans,
+    list_versions,
+    load_version,
+)
 
 QUERY_KEYS = ("poa", "version", "corte")
 

@@ -7,7 +7,14 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import figures, ids
-from dashboard.components import GRAPH_CONFIG, empty_state, page_header, pct, semaforo_badge, severity_badge
+from dashboard.components import (
+    empty_state,
+    graph,
+    page_header,
+    pct,
+    semaforo_badge,
+    severity_badge,
+)
 from dashboard.state import PageData, page_data, query_from_search
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.text import fmt_date, month_name
@@ -30,8 +37,7 @@ def gauge_cards(activities: list[ActivityView]) -> list:
         dbc.Col(
             html.Div(
                 [
-                    dcc.Graph(figure=figures.gauge(a), config={**GRAPH_CONFIG,
-                              "displayModeBar": False}, className="gauge-graph"),
+                    graph(figures.gauge(a), mode_bar=False, className="gauge-graph"),
                     html.Div(
                         [semaforo_badge(a.semaforo, a.status_label),
                          html.Span(

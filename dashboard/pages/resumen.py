@@ -10,10 +10,10 @@ from dash import dcc, html
 
 from dashboard import figures
 from dashboard.components import (
-    GRAPH_CONFIG,
     SEVERITY_COLORS,
     SEVERITY_WORDS,
     empty_state,
+    graph,
     page_header,
     pct,
     semaforo_badge,
@@ -112,8 +112,7 @@ def layout(**query) -> html.Div:
                      _attention_table(data)], lg=8),
             dbc.Col([
                 html.H2("Semáforo", className="h4"),
-                dcc.Graph(figure=figures.semaforo_bar(view.counts), config=GRAPH_CONFIG,
-                          id="semaforo-chart"),
+                graph(figures.semaforo_bar(view.counts), mode_bar=False, id="semaforo-chart"),
                 html.H2("Hallazgos", className="h4 mt-3"),
                 _findings_summary(data),
             ], lg=4),

@@ -1,0 +1,104 @@
+"""The real app served in a thread, and headless Chromium (Debian's) driven by Selenium."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from contextlib import contextmanager
+
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+from werkzeug.serving import make_server
+
+from dashboard.app import create_app
+from loaders.settings import Settings
+
+CHROMIUM_FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+    "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--window-size=1400,1000",
+    "--lang=es-MX",
+)
+
+
+class LiveApp:
+    def __init__(self, settings: Settings) -> None:
+        self.app = create_app(settings)
+        self.server = make_server("127.0.0.1", 0, self.app.server, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> LiveApp:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.app.server.extensions["tablero_poa"].engine.dispose()
+
+
+def chromium(download_dir: str | None = None) -> webdriver.Chrome:
+    binary = shutil.which("chromium") or "/usr/bin/chromium"
+    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if download_dir:
+        options.add_experimental_option(
+            "prefs", {"download.default_directory": download_dir,
+                      "download.prompt_for_download": False},
+        )
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    if download_dir:
+        driver.execute_cdp_cmd(
+            "Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": download_dir}
+        )
+    return driver
+
+
+def console_errors(driver: webdriver.Chrome) -> list[str]:
+    return [
+        entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"
+    ]
+
+
+def wait_for(driver, css: str, timeout: float = 20):
+    return WebDriverWait(driver, timeout).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, css))
+    )
+
+
+def wait_for_text(driver, css: str, text: str, timeout: float = 20):
+    try:
+        WebDriverWait(driver, timeout).until(
+            ec.text_to_be_present_in_element((By.CSS_SELECTOR, css), text)
+        )
+    except TimeoutException as exc:
+        found = [e.text for e in driver.find_elements(By.CSS_SELECTOR, css)]
+        raise AssertionError(f"{text!r} not in {css}: {found}") from exc
+
+
+def wait_until(predicate, timeout: float = 20, step: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    raise AssertionError("condition not met in time")
+
+
+@contextmanager
+def served(settings: Settings):
+    live = LiveApp(settings).start()
+    try:
+        yield live
+    finally:
+        live.stop()

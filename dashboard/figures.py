@@ -506,21 +506,22 @@ def index_bullet(
                 "borderwidth": 0,
                 "threshold": threshold,
             },
-            domain={"x": [0.34, 0.97], "y": [0.25, 0.85]},
+            domain={"x": [0.34, 0.97], "y": [0.2, 0.8]},
         )
     )
-    _style(fig, height=150, margin={"l": 12, "r": 12, "t": 56, "b": 20})
-    fig.update_layout(
-        title={
-            "text": f"<b>Índice de Eficiencia</b><br><span style='font-size:14px'>{subtitle}</span>",
-            "font": {"size": TITLE_FONT_SIZE},
-            "x": 0,
-            "xref": "paper",
-            "xanchor": "left",
-            "y": 1,
-            "yref": "paper",
-            "yanchor": "bottom",
-            "pad": {"b": 6},
-        }
+    _style(fig, height=150, margin={"l": 12, "r": 12, "t": 60, "b": 20})
+    # An annotation rather than layout.title: Plotly anchors a two-line title by its first line.
+    fig.add_annotation(
+        text=f"<b>Índice de Eficiencia</b><br><span style='font-size:14px'>{subtitle}</span>",
+        font={"size": TITLE_FONT_SIZE},
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=1,
+        yref="paper",
+        yanchor="bottom",
+        yshift=4,
+        align="left",
+        showarrow=False,
     )
     return fig

@@ -69,7 +69,9 @@ def query_from_search(search: str | None) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs((search or "").lstrip("?")).items() if v}
 
 
-def resolve(session: Session, query: dict[str, object]) -> tuple[Selection, list[PlanInfo], list[VersionInfo]]:
+def resolve(
+    session: Session, query: dict[str, object]
+) -> tuple[Selection, list[PlanInfo], list[VersionInfo]]:
     """The selection a query names, falling back to the latest POA, its current version, today."""
     plans = list_plans(session)
     as_of = parse_corte(query.get("corte"))

@@ -15,7 +15,7 @@ from dashboard.state import QUERY_KEYS, parse_corte, query_from_search, resolve
 
 
 def navbar() -> dbc.Navbar:
-    pages = sorted(dash.page_registry.values(), key=lambda p: p.get("order", 99))
+    pages = sorted(dash.page_registry.values(), key=lambda p: (p.get("order") is None, p.get("order") or 0))
     links = [
         dbc.NavItem(
             dbc.NavLink(

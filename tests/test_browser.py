@@ -159,3 +159,25 @@ def test_navbar_links_keep_the_selected_poa_and_corte(driver, live):
     wait_for_text(driver, ".page-title", "Metas")
     assert "corte=2026-03-01" in driver.current_url
     wait_for_text(driver, ".corte-date", "01/03/2026")
+
+
+def test_printing_hides_the_navbar_and_keeps_the_title_and_corte(driver, live):
+    open_page(driver, live, "/cronograma")
+    assert driver.find_element(By.ID, "print-button").is_displayed()
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not driver.find_element(By.CSS_SELECTOR, ".navbar").is_displayed()
+        assert driver.find_element(By.CSS_SELECTOR, ".page-title").is_displayed()
+        assert "21/11/2026" in driver.find_element(By.CSS_SELECTOR, ".page-meta").text
+        assert "Migrantes y Ex braceros" in driver.find_element(
+            By.CSS_SELECTOR, ".page-subtitle").text
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_unknown_address_and_bad_query_values_get_a_spanish_page(driver, live):
+    driver.get(f"{live.url}/no-existe")
+    wait_for_text(driver, ".page-title", "Página no encontrada")
+    driver.get(f"{live.url}/?poa=abc&version=-1&corte=<script>")
+    wait_for_text(driver, "#kpi-index .kpi-value", "11.6 %")
+    assert console_errors(driver) == []

@@ -10,13 +10,14 @@ from pathlib import Path
 import dash
 from sqlalchemy.orm import Session
 
-from dashboard import layout
+from dashboard import downloads, layout
 from dashboard.services import EXTENSION, Services
 from loaders.db import create_schema, make_engine
 from loaders.errors import NotAPoaWorkbook
 from loaders.queries import count_versions
 from loaders.settings import REPO_ROOT, Settings
-from loaders.store import import_workbook
+from loaders.store import AlreadyImported, import_workbook
+from loaders.xlsx_package import MB
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ASSETS_DIR = REPO_ROOT / "assets"
@@ -24,21 +25,27 @@ log = logging.getLogger(__name__)
 
 
 def seed_if_empty(services: Services) -> None:
-    """On first start with an empty database, import the sample so a new user sees real data."""
+    """On first start with an empty database, import the sample data so a new user sees it.
+
+    The examples of other areas (`ejemplo_*.xlsx` beside the sample) go first and the real POA
+    last, so the real POA is the one shown by default.
+    """
     with Session(services.engine) as session:
         if count_versions(session):
             return
-    path = services.settings.sample_workbook
-    if not path.is_file():
-        log.warning("No sample workbook at %s; starting empty.", path)
-        return
-    try:
-        import_workbook(
-            services.engine, path.read_bytes(), services.settings, file_name=path.name,
-            uploaded_by="ejemplo", as_of=date.today(),
-        )
-    except NotAPoaWorkbook as exc:
-        log.error("The sample workbook could not be imported: %s", exc.message)
+    sample = services.settings.sample_workbook
+    examples = sorted(sample.parent.glob("ejemplo_*.xlsx")) if sample.parent.is_dir() else []
+    for path in [*examples, sample]:
+        if not path.is_file():
+            log.warning("No sample workbook at %s.", path)
+            continue
+        try:
+            import_workbook(
+                services.engine, path.read_bytes(), services.settings, file_name=path.name,
+                uploaded_by="ejemplo", as_of=date.today(),
+            )
+        except (NotAPoaWorkbook, AlreadyImported) as exc:
+            log.error("Sample workbook %s not imported: %s", path.name, exc)
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -64,6 +71,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         ],
     )
     app.server.extensions[EXTENSION] = services
+    # Uploads arrive base64-encoded inside the callback's JSON: 4/3 of the file plus some room.
+    app.server.config["MAX_CONTENT_LENGTH"] = int(settings.max_file_mb * MB * 4 / 3 + MB)
+    downloads.register_routes(app.server)
     app.layout = layout.frame
     layout.register_callbacks(app)
     for page in dash.page_registry.values():

@@ -525,3 +525,42 @@ def index_bullet(
         showarrow=False,
     )
     return fig
+
+
+def index_history(points: Sequence[tuple[str, float | None]]) -> go.Figure:
+    """Índice de Eficiencia of each version, in upload order: (label, index %) pairs."""
+    labels = [label for label, _ in points]
+    values = [value for _, value in points]
+    fig = go.Figure(
+        go.Scatter(
+            x=labels, y=values, mode="lines+markers+text",
+            text=[fmt_pct_auto(v) for v in values], textposition="top center",
+            line={"color": "#2c3e50", "width": 3}, marker={"size": 10},
+            hovertemplate="%{x}<br>Índice de Eficiencia: %{y:.1f} %<extra></extra>",
+            name="Índice de Eficiencia",
+        )
+    )
+    top = max([v for v in values if v is not None] or [0])
+    fig.update_yaxes(title_text="Índice de Eficiencia (%)", range=[0, max(100, top * 1.15)],
+                     ticksuffix=" %")
+    fig.update_xaxes(type="category", title_text="Versión")
+    return _style(fig, height=320, margin={"l": 60, "r": 20, "t": 20, "b": 50})
+
+
+def achieved_history(
+    versions: Sequence[str], activities: Sequence[str], achieved: Sequence[Sequence[int | None]]
+) -> go.Figure:
+    """Meta alcanzada per activity (rows) across versions (columns), with the counts written."""
+    text = [["" if v is None else fmt_count(v) for v in row] for row in achieved]
+    fig = go.Figure(
+        go.Heatmap(
+            z=[[None if v is None else v for v in row] for row in achieved],
+            x=list(versions), y=list(activities), text=text, texttemplate="%{text}",
+            colorscale="Blues", showscale=False,
+            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(type="category", side="top")
+    return _style(fig, height=120 + 28 * max(len(activities), 2),
+                  margin={"l": 260, "r": 20, "t": 40, "b": 20})

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
-from loaders.schema import Base
+from loaders.schema import IMMUTABLE_TABLES, Base
 from loaders.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -48,4 +48,23 @@ def make_engine(url: str | None = None, settings: Settings | None = None) -> Eng
 
 
 def create_schema(engine: Engine) -> None:
+    """Create missing tables, and triggers that refuse any UPDATE or DELETE of stored versions."""
     Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        if engine.dialect.name == "sqlite":
+            for table in IMMUTABLE_TABLES:
+                for op in ("UPDATE", "DELETE"):
+                    conn.exec_driver_sql(
+                        f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON "
+                        f"{table} BEGIN SELECT RAISE(ABORT, '{table} es de solo lectura'); END"
+                    )
+        elif engine.dialect.name == "postgresql":
+            conn.exec_driver_sql(
+                "CREATE OR REPLACE FUNCTION poa_read_only() RETURNS trigger AS $$ BEGIN "
+                "RAISE EXCEPTION '%% es de solo lectura', TG_TABLE_NAME; END $$ LANGUAGE plpgsql"
+            )
+            for table in IMMUTABLE_TABLES:
+                conn.exec_driver_sql(
+                    f"CREATE OR REPLACE TRIGGER {table}_read_only BEFORE UPDATE OR DELETE ON "
+                    f"{table} FOR EACH ROW EXECUTE FUNCTION poa_read_only()"
+                )

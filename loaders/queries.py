@@ -157,3 +157,25 @@ def load_version(session: Session, version_id: int) -> LoadedVersion | None:
         version.file_name, version.sha256, version.size, version.as_of,
     )
     return LoadedVersion(_plan_info(plan, versions or 0, last), info, doc, findings)
+
+
+def plan_for_identity(session: Session, identity: PlanIdentity) -> PlanInfo | None:
+    """The stored plan an upload with this identity would become a version of."""
+    from loaders.store import plan_key
+
+    found = session.scalar(select(Plan.id).where(Plan.key == plan_key(identity)))
+    return get_plan(session, found) if found is not None else None
+
+
+def finding_counts(session: Session, plan_id: int) -> dict[int, dict[str, int]]:
+    """Per version of a plan, its stored findings counted by severity."""
+    rows = session.execute(
+        select(FindingRow.version_id, FindingRow.severity, func.count(FindingRow.id))
+        .join(Version, Version.id == FindingRow.version_id)
+        .where(Version.plan_id == plan_id)
+        .group_by(FindingRow.version_id, FindingRow.severity)
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for version_id, severity, n in rows:
+        counts.setdefault(version_id, {})[severity] = n
+    return counts

@@ -129,3 +129,20 @@ class FindingRow(Base):
     cell: Mapped[str | None] = mapped_column(String(20), nullable=True)
     message: Mapped[str] = mapped_column(Text)
     stage: Mapped[str] = mapped_column(String(10), default="check")  # "read" or "check"
+
+
+class AuditEntry(Base):
+    """Who did what, when and from where. Written once, never edited."""
+
+    __tablename__ = "audit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    user: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    detail: Mapped[str] = mapped_column(Text, default="")
+    remote_addr: Mapped[str] = mapped_column(String(100), default="")
+    version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+IMMUTABLE_TABLES = ("version", "stored_file", "activity", "budget_line", "finding", "audit")

@@ -7,13 +7,22 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import Engine, func, insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from loaders.checks import check_document
 from loaders.db import WRITE
 from loaders.model import Finding, PlanIdentity, PoaDocument
 from loaders.reader import read_poa
-from loaders.schema import ActivityRow, BudgetRow, FindingRow, Plan, StoredFile, Version
+from loaders.schema import (
+    ActivityRow,
+    AuditEntry,
+    BudgetRow,
+    FindingRow,
+    Plan,
+    StoredFile,
+    Version,
+)
 from loaders.settings import Settings
 from loaders.text import fold
 
@@ -183,6 +192,46 @@ def _insert_findings(
         ])
 
 
+def record_audit(
+    session: Session,
+    action: str,
+    *,
+    user: str,
+    detail: str = "",
+    remote_addr: str = "",
+    version_id: int | None = None,
+    now: datetime | None = None,
+) -> None:
+    session.execute(insert(AuditEntry), [{
+        "at": now or datetime.now().replace(microsecond=0), "user": user, "action": action,
+        "detail": detail, "remote_addr": remote_addr, "version_id": version_id,
+    }])
+
+
+def save_upload(
+    engine: Engine, upload: Upload, *, uploaded_by: str, remote_addr: str = "", attempts: int = 5
+) -> StoredVersion:
+    """Store an upload in its own transaction, with its audit entry.
+
+    Two uploads at the same moment both end as versions: on SQLite the write lock queues them;
+    on PostgreSQL the loser of a race for a version number or a new plan retries.
+    """
+    for attempt in range(attempts):
+        try:
+            with Session(writer(engine)) as session, session.begin():
+                stored = store_upload(session, upload, uploaded_by=uploaded_by)
+                record_audit(
+                    session, "version_saved", user=uploaded_by, remote_addr=remote_addr,
+                    version_id=stored.version_id,
+                    detail=f"{upload.file_name} (v{stored.number}, sha256 {upload.sha256[:12]})",
+                )
+                return stored
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def import_workbook(
     engine: Engine,
     data: bytes,
@@ -198,5 +247,4 @@ def import_workbook(
     upload = prepare_upload(
         data, settings, file_name=file_name, as_of=as_of, year=year, identity=identity
     )
-    with Session(writer(engine)) as session, session.begin():
-        return store_upload(session, upload, uploaded_by=uploaded_by)
+    return save_upload(engine, upload, uploaded_by=uploaded_by)

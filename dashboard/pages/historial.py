@@ -1,0 +1,121 @@
+"""Historial: every version of the selected POA, originals to download, comparison, progress."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html, no_update
+from sqlalchemy.orm import Session
+
+from dashboard import figures, ids
+from dashboard.components import empty_state, graph, page_header, pct
+from dashboard.downloads import original_url
+from dashboard.services import get_services
+from dashboard.state import PageData, page_data, query_from_search
+from loaders.diff import compare
+from loaders.progress import efficiency_index
+from loaders.queries import finding_counts, load_version
+
+dash.register_page(__name__, path="/historial", name="Historial",
+                   title="Historial — Tablero POA", order=5)
+
+COMPARE_A = "historial-a"
+COMPARE_B = "historial-b"
+COMPARE_OUT = "historial-compare"
+
+
+def _versions_table(data: PageData, counts: dict[int, dict[str, int]], indexes: dict) -> dbc.Table:
+    rows = []
+    for v in reversed(data.versions):
+        c = counts.get(v.id, {})
+        rows.append(html.Tr([
+            html.Td(f"v{v.number}"),
+            html.Td(v.uploaded_at.strftime("%d/%m/%Y %H:%M")),
+            html.Td(v.uploaded_by),
+            html.Td(v.file_name),
+            html.Td(html.Code(v.sha256[:12]), title=v.sha256),
+            html.Td(pct(indexes.get(v.id))),
+            html.Td(f"{c.get('error', 0)} / {c.get('warning', 0)} / {c.get('info', 0)}"),
+            html.Td(html.A("Descargar original", href=dash.get_relative_path(original_url(v.id)),
+                           className="download-original", download=v.file_name)),
+        ], className="table-primary" if v.id == data.selection.version_id else ""))
+    head = ("Versión", "Cargada", "Por", "Archivo", "SHA-256", "Índice",
+            "Errores / advertencias / avisos", "Original")
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                     striped=True, size="sm", id="historial-versions")
+
+
+def compare_view(before_id: int | None, after_id: int | None) -> html.Div:
+    if not before_id or not after_id:
+        return html.P("Elija dos versiones.")
+    with Session(get_services().engine) as session:
+        before = load_version(session, int(before_id))
+        after = load_version(session, int(after_id))
+    if before is None or after is None or before.plan.id != after.plan.id:
+        return html.P("Elija dos versiones del mismo POA.")
+    diff = compare(before.doc, after.doc)
+    return html.Div([
+        html.P(f"De la versión {before.version.number} a la {after.version.number}: "
+               f"{diff.summary}", id="historial-diff-summary"),
+        html.Ul([html.Li(c.message) for c in diff.changes], id="historial-diff-list"),
+    ])
+
+
+def layout(**query) -> html.Div:
+    data = page_data(query)
+    if data is None:
+        return empty_state()
+    with Session(get_services().engine) as session:
+        counts = finding_counts(session, data.plan.id)
+        loaded = [load_version(session, v.id) for v in data.versions]
+    indexes = {lv.version.id: efficiency_index(lv.doc.activities).pct for lv in loaded}
+    labels = [f"v{lv.version.number} {lv.version.uploaded_at:%d/%m/%Y}" for lv in loaded]
+    numbers = sorted({a.number for lv in loaded for a in lv.doc.activities})
+    names = {a.number: a.name for lv in loaded for a in lv.doc.activities}
+    achieved = [
+        [(lv.doc.activity(n).achieved if lv.doc.activity(n) else None) for lv in loaded]
+        for n in numbers
+    ]
+    options = [{"label": f"v{v.number} · {v.uploaded_at:%d/%m/%Y %H:%M}", "value": v.id}
+               for v in reversed(data.versions)]
+    previous = data.versions[-2].id if len(data.versions) > 1 else data.versions[-1].id
+    return html.Div([
+        page_header("Historial de versiones", data),
+        html.P(f"{len(data.versions)} versiones cargadas.", id="historial-count"),
+        _versions_table(data, counts, indexes),
+        html.H2("Comparar dos versiones", className="h4 mt-4"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Antes", html_for=COMPARE_A),
+                     dcc.Dropdown(id=COMPARE_A, options=options, value=previous,
+                                  clearable=False)], md=4),
+            dbc.Col([dbc.Label("Después", html_for=COMPARE_B),
+                     dcc.Dropdown(id=COMPARE_B, options=options, value=data.versions[-1].id,
+                                  clearable=False)], md=4),
+        ], className="g-2 mb-2 no-print"),
+        html.Div(compare_view(previous, data.versions[-1].id), id=COMPARE_OUT),
+        html.H2("Avance a lo largo del año", className="h4 mt-4"),
+        dbc.Row([
+            dbc.Col([html.H3("Índice de Eficiencia por versión", className="h6"),
+                     graph(figures.index_history(list(zip(labels, indexes.values(),
+                                                          strict=True))),
+                           id="historial-index-chart")], lg=5),
+            dbc.Col([html.H3("Meta alcanzada por actividad y versión", className="h6"),
+                     graph(figures.achieved_history(
+                         labels, [figures.short_name(f"{n}. {names[n]}", 40) for n in numbers],
+                         achieved), id="historial-achieved-chart")], lg=7),
+        ]),
+    ])
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(COMPARE_OUT, "children"),
+        Input(COMPARE_A, "value"),
+        Input(COMPARE_B, "value"),
+        State(ids.LOCATION, "search"),
+        prevent_initial_call=True,
+    )
+    def compare_versions(before, after, search):
+        if page_data(query_from_search(search)) is None:
+            return no_update
+        return compare_view(before, after)

@@ -65,7 +65,8 @@ def test_each_page_loads_without_console_errors(driver, live, path):
     time.sleep(1.0)  # let late callbacks and figure rendering report their errors
     assert console_errors(driver) == []
     nav = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".navbar .nav-link")]
-    assert nav == ["Resumen", "Metas", "Cronograma", "Calidad de datos"]
+    assert nav[:4] == ["Resumen", "Metas", "Cronograma", "Calidad de datos"]
+    assert {"Municipio", "Historial", "Cargar POA"} <= set(nav)
 
 
 def test_resumen_shows_the_efficiency_index_and_semaforo_counts(driver, live):
@@ -179,5 +180,19 @@ def test_unknown_address_and_bad_query_values_get_a_spanish_page(driver, live):
     driver.get(f"{live.url}/no-existe")
     wait_for_text(driver, ".page-title", "Página no encontrada")
     driver.get(f"{live.url}/?poa=abc&version=-1&corte=<script>")
+    wait_for_text(driver, "#kpi-index .kpi-value", "11.6 %")
+    assert console_errors(driver) == []
+
+
+def test_municipio_lists_every_poa_worst_first_and_links_to_its_resumen(driver, live):
+    driver.get(f"{live.url}/municipio?corte={CORTE}")
+    wait_for(driver, "#municipio-table")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#municipio-table tbody tr")
+    labels = [r.find_element(By.TAG_NAME, "a").text for r in rows]
+    assert len(rows) == 4
+    assert labels[0] == "Migrantes y Ex braceros 2026 — Sombrerete"  # 16 of 16 in red
+    assert sum("EJEMPLO" in label for label in labels) == 3
+    assert rows[0].find_elements(By.TAG_NAME, "td")[2].text == "11.6 %"
+    rows[0].find_element(By.TAG_NAME, "a").click()
     wait_for_text(driver, "#kpi-index .kpi-value", "11.6 %")
     assert console_errors(driver) == []

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import downloads, layout
 from dashboard.services import EXTENSION, Services
+from loaders.budget_store import import_spending
 from loaders.db import create_schema, make_engine
 from loaders.errors import NotAPoaWorkbook
 from loaders.queries import count_versions
@@ -19,6 +20,7 @@ from loaders.settings import REPO_ROOT, Settings
 from loaders.store import AlreadyImported, import_workbook
 from loaders.xlsx_package import MB
 
+SAMPLE_SPENDING = "ejercicio_presupuesto_2026.xlsx"  # the example spending of the sample POA
 PACKAGE_DIR = Path(__file__).resolve().parent
 ASSETS_DIR = REPO_ROOT / "assets"
 log = logging.getLogger(__name__)
@@ -35,17 +37,25 @@ def seed_if_empty(services: Services) -> None:
             return
     sample = services.settings.sample_workbook
     examples = sorted(sample.parent.glob("ejemplo_*.xlsx")) if sample.parent.is_dir() else []
+    stored = None
     for path in [*examples, sample]:
         if not path.is_file():
             log.warning("No sample workbook at %s.", path)
             continue
         try:
-            import_workbook(
+            stored = import_workbook(
                 services.engine, path.read_bytes(), services.settings, file_name=path.name,
                 uploaded_by="ejemplo", as_of=date.today(),
             )
         except (NotAPoaWorkbook, AlreadyImported) as exc:
             log.error("Sample workbook %s not imported: %s", path.name, exc)
+    spending = sample.parent / SAMPLE_SPENDING
+    if stored is not None and spending.is_file():
+        try:
+            import_spending(services.engine, stored.plan_id, spending.read_bytes(),
+                            services.settings, file_name=spending.name, uploaded_by="ejemplo")
+        except (NotAPoaWorkbook, AlreadyImported) as exc:
+            log.error("Sample spending workbook not imported: %s", exc)
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:

@@ -49,6 +49,8 @@ def make_engine(url: str | None = None, settings: Settings | None = None) -> Eng
 
 def create_schema(engine: Engine) -> None:
     """Create missing tables, and triggers that refuse any UPDATE or DELETE of stored versions."""
+    import loaders.budget_store  # noqa: F401  (registers its tables)
+
     Base.metadata.create_all(engine)
     with engine.begin() as conn:
         if engine.dialect.name == "sqlite":

@@ -145,4 +145,7 @@ class AuditEntry(Base):
     version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
-IMMUTABLE_TABLES = ("version", "stored_file", "activity", "budget_line", "finding", "audit")
+IMMUTABLE_TABLES = (
+    "version", "stored_file", "activity", "budget_line", "finding", "audit", "spending_import",
+    "movement",
+)

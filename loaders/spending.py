@@ -93,9 +93,9 @@ class _Reader:
             values = {name: sheet.value(r, c) for name, c in cols.items()}
             if all(is_blank(v) for v in values.values()):
                 continue
-            first = [as_text(values.get(k)).upper() for k in ("fecha", "partida", "concepto")]
-            if any(text.startswith("TOTAL") for text in first):
-                continue
+            if any(as_text(values.get(k)).upper().startswith("TOTAL")
+                   for k in ("fecha", "partida", "concepto", "momento")):
+                continue  # a total row is not a movement
             self.read_row(sheet, r, cols, values)
 
     def read_row(self, sheet: Sheet, r: int, cols: dict[str, int], values: dict[str, object]) -> None:

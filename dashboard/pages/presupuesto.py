@@ -1,0 +1,315 @@
+"""Presupuesto: the director's view of the partidas through every momento contable (EAEPE)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import date, datetime
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from sqlalchemy.orm import Session
+
+from dashboard import budget_figures, ids
+from dashboard.components import empty_state, graph, page_header, pct, severity_badge
+from dashboard.services import get_services
+from dashboard.state import PageData, page_data, query_from_search
+from loaders.budget import (
+    MODIFICATIONS,
+    MOMENTO_LABELS,
+    MOMENTOS,
+    Movement,
+    check_movements,
+    eaepe,
+    even_calendar,
+    monthly_cumulative,
+)
+from loaders.budget_store import (
+    InvalidMovement,
+    add_movement,
+    import_spending,
+    movements_of,
+    reverse_movement,
+    spending_imports_of,
+)
+from loaders.errors import NotAPoaWorkbook
+from loaders.store import AlreadyImported, writer
+from loaders.text import fmt_date, fmt_money
+
+dash.register_page(__name__, path="/presupuesto", name="Presupuesto",
+                   title="Presupuesto — Tablero POA", order=3.5)
+
+BODY = "presupuesto-body"
+MESSAGE = "presupuesto-message"
+F_DATE, F_PARTIDA, F_CONCEPTO = "mov-fecha", "mov-partida", "mov-concepto"
+F_MOMENTO, F_AMOUNT, F_USER, F_SUBMIT = "mov-momento", "mov-importe", "mov-usuario", "mov-registrar"
+REVERSE = "mov-revertir"  # pattern-matching type: {"type": REVERSE, "id": 12}
+SPENDING_UPLOAD = "presupuesto-upload"
+MONEY_COLUMNS = ("aprobado", "ampliaciones", "reducciones", "modificado", "comprometido",
+                 "devengado", "ejercido", "pagado", "disponible")
+
+
+def _money(value: float) -> str:
+    return fmt_money(value)
+
+
+def eaepe_table(rows, total) -> dbc.Table:
+    head = ["Partida", "Nombre en el POA / clasificador", "Aprobado", "Ampliaciones",
+            "(Reducciones)", "Modificado", "Comprometido", "Devengado", "Ejercido", "Pagado",
+            "Disponible", "% ejercido"]
+
+    def line(r, strong=False):
+        cells = [html.Td(r.partida, className="text-nowrap"),
+                 html.Td([r.name, html.Br(), html.Small(r.official_name or "", className="text-muted")]
+                         if r.official_name and r.official_name != r.name else r.name)]
+        for key in MONEY_COLUMNS:
+            value = getattr(r, key)
+            text = f"({_money(value)})" if key == "reducciones" and value else _money(value)
+            cells.append(html.Td(text, className="text-end text-nowrap"))
+        over = r.pct_ejercido is not None and r.pct_ejercido > 100
+        cells.append(html.Td([pct(r.pct_ejercido), " ⚠ sobreejercido" if over else ""],
+                             className="text-end text-nowrap" + (" text-danger fw-bold" if over
+                                                                else "")))
+        return html.Tr(cells, className="fw-bold table-secondary" if strong else "")
+
+    return dbc.Table(
+        [html.Thead(html.Tr([html.Th(h) for h in head])),
+         html.Tbody([line(r) for r in rows] + [line(total, strong=True)])],
+        size="sm", striped=True, responsive=True, id="eaepe-table", className="align-middle",
+    )
+
+
+def movements_table(movements: list[Movement]) -> html.Div:
+    if not movements:
+        return html.P("Aún no hay movimientos registrados.", className="text-muted")
+    reversed_ids = {m.reverses for m in movements if m.reverses}
+    rows = []
+    for m in sorted(movements, key=lambda m: (m.date, m.id or 0), reverse=True)[:50]:
+        can_reverse = m.id is not None and m.reverses is None and m.id not in reversed_ids
+        rows.append(html.Tr([
+            html.Td(fmt_date(m.date)), html.Td(m.partida), html.Td(m.concepto),
+            html.Td(MOMENTO_LABELS.get(m.momento, m.momento)),
+            html.Td(_money(m.amount), className="text-end text-nowrap"),
+            html.Td(f"{m.created_by} · {m.created_at:%d/%m/%Y %H:%M}" if m.created_at else
+                    m.created_by),
+            html.Td("Reversa" if m.reverses else ("Revertido" if m.id in reversed_ids else "")),
+            html.Td(dbc.Button("Revertir", id={"type": REVERSE, "id": m.id}, size="sm",
+                               color="outline-danger") if can_reverse else None,
+                    className="no-print"),
+        ]))
+    head = ("Fecha", "Partida", "Concepto", "Momento", "Importe", "Registró", "", "")
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                     size="sm", striped=True, id="movements-table")
+
+
+def body(data: PageData) -> html.Div:
+    doc = data.loaded.doc
+    with Session(get_services().engine) as session:
+        movements = movements_of(session, data.plan.id)
+        imports = spending_imports_of(session, data.plan.id)
+    as_of = data.selection.as_of
+    rows, total = eaepe(doc.budget, movements, as_of=as_of)
+    year = data.plan.fiscal_year or as_of.year
+    findings = check_movements(doc.budget, movements, fiscal_year=data.plan.fiscal_year)
+    spent = monthly_cumulative(movements, year=year, as_of=as_of)
+    return html.Div([
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody([html.Div("Aprobado", className="kpi-title"),
+                                           html.Div(_money(total.aprobado), className="kpi-value",
+                                                    id="budget-approved")]), className="kpi"),
+                    md=3),
+            dbc.Col(dbc.Card(dbc.CardBody([html.Div("Modificado", className="kpi-title"),
+                                           html.Div(_money(total.modificado),
+                                                    className="kpi-value")]), className="kpi"),
+                    md=3),
+            dbc.Col(dbc.Card(dbc.CardBody([html.Div("Ejercido", className="kpi-title"),
+                                           html.Div(_money(total.ejercido), className="kpi-value",
+                                                    id="budget-ejercido"),
+                                           html.Div(f"{pct(total.pct_ejercido)} del modificado",
+                                                    className="kpi-note")]), className="kpi"),
+                    md=3),
+            dbc.Col(dbc.Card(dbc.CardBody([html.Div("Disponible", className="kpi-title"),
+                                           html.Div(_money(total.disponible),
+                                                    className="kpi-value")]), className="kpi"),
+                    md=3),
+        ], className="g-3 mb-3"),
+        html.H2("Estado analítico del ejercicio del presupuesto de egresos", className="h4"),
+        eaepe_table(rows, total),
+        dbc.Row([
+            dbc.Col([html.H3("Por partida", className="h6"),
+                     graph(budget_figures.by_partida(rows), id="budget-by-partida")], lg=6),
+            dbc.Col([html.H3("Ejercido acumulado contra el calendario", className="h6"),
+                     graph(budget_figures.cumulative(spent, even_calendar(total.modificado),
+                                                     year=year, as_of=as_of),
+                           id="budget-cumulative")], lg=6),
+        ]),
+        html.H3("Capítulo → concepto → partida (clic para bajar de nivel)", className="h6"),
+        graph(budget_figures.drilldown(rows), id="budget-drilldown"),
+        html.H2("Hallazgos del presupuesto", className="h4 mt-3"),
+        html.Ul([html.Li([severity_badge(f.severity), f" {f.code}: {f.message}"])
+                 for f in findings], id="budget-findings") if findings else
+        html.P("Sin hallazgos.", id="budget-findings"),
+        html.H2("Movimientos", className="h4 mt-3"),
+        html.P("Cuentan los movimientos del libro de ejercicio más reciente más los registrados "
+               "en el formulario.", className="text-muted"),
+        movements_table(movements),
+        html.H2("Libros de ejercicio cargados", className="h5 mt-3"),
+        imports_table(imports),
+    ])
+
+
+def imports_table(imports) -> html.Div:
+    if not imports:
+        return html.P("Ninguno.", className="text-muted")
+    rows = [
+        html.Tr([html.Td(i.label), html.Td(i.uploaded_by), html.Td(i.file_name),
+                 html.Td(html.Code(i.sha256[:12])), html.Td(i.movements),
+                 html.Td(len(i.findings))])
+        for i in reversed(imports)
+    ]
+    head = ("Versión", "Cargó", "Archivo", "SHA-256", "Movimientos", "Hallazgos")
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                     size="sm", striped=True, id="spending-imports")
+
+
+def movement_form(data: PageData) -> dbc.Card:
+    partidas = [{"label": f"{b.partida} {b.name}", "value": b.partida} for b in data.loaded.doc.budget]
+    momentos = [{"label": MOMENTO_LABELS[m], "value": m} for m in (*MOMENTOS, *MODIFICATIONS)]
+    return dbc.Card(dbc.CardBody([
+        html.H2("Registrar un movimiento", className="h5"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Fecha", html_for=F_DATE),
+                     dcc.DatePickerSingle(id=F_DATE, date=data.selection.as_of.isoformat(),
+                                          display_format="DD/MM/YYYY", month_format="MM/YYYY",
+                                          first_day_of_week=1)], md=2),
+            dbc.Col([dbc.Label("Partida", html_for=F_PARTIDA),
+                     dbc.Input(id=F_PARTIDA, list="partidas-list", placeholder="2111"),
+                     html.Datalist([html.Option(value=o["value"], label=o["label"])
+                                    for o in partidas], id="partidas-list")], md=2),
+            dbc.Col([dbc.Label("Concepto", html_for=F_CONCEPTO),
+                     dbc.Input(id=F_CONCEPTO, placeholder="Factura 123, papelería")], md=3),
+            dbc.Col([dbc.Label("Momento", html_for=F_MOMENTO),
+                     dbc.Select(id=F_MOMENTO, options=momentos, value="comprometido")], md=2),
+            dbc.Col([dbc.Label("Importe ($)", html_for=F_AMOUNT),
+                     dbc.Input(id=F_AMOUNT, type="number", step=0.01)], md=2),
+            dbc.Col([dbc.Label("Quién registra", html_for=F_USER),
+                     dbc.Input(id=F_USER, value="Dirección del área")], md=2),
+        ], className="g-2"),
+        dbc.Button("Registrar movimiento", id=F_SUBMIT, color="primary", className="mt-2"),
+        html.P("Una corrección se hace con «Revertir» en la lista de movimientos: nunca se edita "
+               "un movimiento ya registrado.", className="form-text mb-0 mt-2"),
+        html.Hr(),
+        dcc.Upload(id=SPENDING_UPLOAD, children=html.Div(
+            ["Cargar un libro de ejercicio del presupuesto (.xlsx): arrastre aquí o ",
+             html.A("elíjalo", href="#")]), className="upload-zone py-3",
+            accept=".xlsx"),
+    ]), className="mb-3 no-print")
+
+
+def layout(**query) -> html.Div:
+    data = page_data(query)
+    if data is None:
+        return empty_state()
+    return html.Div([
+        page_header("Presupuesto: ejercicio por partida", data),
+        movement_form(data),
+        dcc.Loading(html.Div(id=MESSAGE)),
+        html.Div(body(data), id=BODY),
+    ])
+
+
+def _remote() -> str:
+    return flask.request.remote_addr or ""
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @app.callback(
+        Output(MESSAGE, "children"),
+        Output(BODY, "children"),
+        Input(F_SUBMIT, "n_clicks"),
+        State(F_DATE, "date"), State(F_PARTIDA, "value"), State(F_CONCEPTO, "value"),
+        State(F_MOMENTO, "value"), State(F_AMOUNT, "value"), State(F_USER, "value"),
+        State(ids.LOCATION, "search"),
+        prevent_initial_call=True,
+    )
+    def register_movement(n_clicks, day, partida, concepto, momento, amount, user, search):
+        data = page_data(query_from_search(search))
+        if not n_clicks or data is None:
+            return no_update, no_update
+        try:
+            when = date.fromisoformat(str(day)[:10])
+            value = float(amount)
+        except (TypeError, ValueError):
+            return dbc.Alert("Indique la fecha y el importe.", color="danger",
+                             id="movement-error"), no_update
+        movement = Movement(date=when, partida=str(partida or "").strip(),
+                            concepto=str(concepto or "").strip(), momento=momento or "",
+                            amount=value)
+        who = (user or "Dirección del área").strip()[:200]
+        try:
+            # add_movement validates against the plan's budget and year, and audits the entry.
+            with Session(writer(get_services().engine)) as session, session.begin():
+                add_movement(session, data.plan.id, movement, user=who)
+        except InvalidMovement as exc:
+            return dbc.Alert([html.Strong("No se registró el movimiento: "),
+                              html.Ul([html.Li(r) for r in exc.reasons])],
+                             color="danger", id="movement-error"), no_update
+        return dbc.Alert(f"Registrado: {MOMENTO_LABELS.get(momento, momento)} de "
+                         f"{fmt_money(value)} en la partida {movement.partida}.",
+                         color="success", id="movement-saved"), body(data)
+
+    @app.callback(
+        Output(MESSAGE, "children", allow_duplicate=True),
+        Output(BODY, "children", allow_duplicate=True),
+        Input({"type": REVERSE, "id": ALL}, "n_clicks"),
+        State(F_USER, "value"),
+        State(ids.LOCATION, "search"),
+        prevent_initial_call=True,
+    )
+    def reverse(clicks, user, search):
+        trigger = ctx.triggered_id
+        data = page_data(query_from_search(search))
+        if not trigger or not any(clicks or []) or data is None:
+            return no_update, no_update
+        who = (user or "Dirección del área").strip()[:200]
+        try:
+            with Session(writer(get_services().engine)) as session, session.begin():
+                reverse_movement(session, int(trigger["id"]), user=who,
+                                 on=min(data.selection.as_of, date.today()))
+        except ValueError as exc:
+            return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
+        return dbc.Alert("Movimiento revertido con un movimiento de reversa.", color="success",
+                         id="movement-saved"), body(data)
+
+    @app.callback(
+        Output(MESSAGE, "children", allow_duplicate=True),
+        Output(BODY, "children", allow_duplicate=True),
+        Input(SPENDING_UPLOAD, "contents"),
+        State(SPENDING_UPLOAD, "filename"),
+        State(F_USER, "value"),
+        State(ids.LOCATION, "search"),
+        prevent_initial_call=True,
+    )
+    def upload_spending(contents, filename, user, search):
+        data = page_data(query_from_search(search))
+        if not contents or data is None:
+            return no_update, no_update
+        who = (user or "Dirección del área").strip()[:200]
+        try:
+            raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
+            _, findings = import_spending(get_services().engine, data.plan.id, raw,
+                                          get_services().settings,
+                                          file_name=filename or "ejercicio.xlsx", uploaded_by=who,
+                                          remote_addr=_remote())
+        except (IndexError, binascii.Error, ValueError):
+            return dbc.Alert("El archivo llegó dañado; vuelva a cargarlo.", color="danger",
+                             id="movement-error"), no_update
+        except NotAPoaWorkbook as exc:
+            return dbc.Alert(exc.message, color="danger", id="movement-error"), no_update
+        except AlreadyImported as exc:
+            return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
+        return dbc.Alert(f"Libro de ejercicio cargado con {len(findings)} hallazgos "
+                         f"({datetime.now():%d/%m/%Y %H:%M}).", color="success",
+                         id="movement-saved"), body(data)

@@ -25,10 +25,28 @@ def original_workbook(version_id: int):
     )
 
 
+ERROR_PAGES = {
+    404: "No se encontró lo que pidió.",
+    405: "Esa operación no está permitida en esta dirección.",
+    413: "El archivo o la solicitud pasa del tamaño permitido.",
+    500: "Ocurrió un error en el servidor; sus datos guardados no se modificaron. Intente de nuevo.",
+}
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    message = ERROR_PAGES.get(code, ERROR_PAGES[500])
+    body = (f"<!doctype html><html lang='es-MX'><meta charset='utf-8'><title>Tablero POA</title>"
+            f"<h1>{message}</h1><p><a href='/'>Volver al tablero</a></p></html>")
+    return flask.Response(body, status=code, mimetype="text/html")
+
+
 def register_routes(server: flask.Flask) -> None:
     server.add_url_rule(
         "/descargas/version/<int:version_id>", "original_workbook", original_workbook
     )
+    for code in ERROR_PAGES:
+        server.register_error_handler(code, _error_page)
 
 
 def original_url(version_id: int) -> str:

@@ -39,3 +39,15 @@ def test_first_start_imports_the_sample_and_the_examples_and_serves_originals(tm
     assert response.status_code == 200
     assert hashlib.sha256(response.data).hexdigest() == real.sha256
     assert client.get("/descargas/version/999999").status_code == 404
+
+
+def test_server_errors_answer_in_spanish_without_a_traceback(tmp_path):
+    app = create_app(Settings(data_dir=tmp_path / "d", sample_workbook=tmp_path / "none.xlsx"))
+    client = app.server.test_client()
+    missing = client.get("/descargas/version/999999")
+    assert missing.status_code == 404 and "No se encontró" in missing.get_data(as_text=True)
+    broken = client.post("/_dash-update-component", data=b"{no es json",
+                         content_type="application/json")
+    text = broken.get_data(as_text=True)
+    assert broken.status_code in (400, 500)
+    assert "Traceback" not in text and "File \"" not in text

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import zipfile
-from collections import Counter
 from pathlib import Path
 
 from defusedxml.common import DefusedXmlException
@@ -16,7 +15,6 @@ from loaders.identity import heading_years, labelled_values, most_common, place_
 from loaders.model import Activity, BudgetLine, Finding, PlanIdentity, PoaDocument
 from loaders.settings import Settings
 from loaders.tables import CATALOG_FIELDS, SCHEDULE_FIELDS, Table, find_tables
-from loaders.text import fmt_number
 from loaders.values import (
     Invalid,
     as_text,
@@ -236,10 +234,11 @@ class _Reader:
                 setattr(activity, name, parse_count(value))
             elif name in PERCENT_FIELDS:
                 style = styles.get((r, col))
+                # A cell whose style is known and is not "%" holds points, not a fraction.
+                plain = style is not None and not style.percent
                 setattr(activity, name, parse_percent(
-                    value, percent_format=bool(style and style.percent),
-                    fractions=fractions.get(name, False) and not (style and not style.percent
-                                                                and styles),
+                    value, percent_format=style is not None and style.percent,
+                    fractions=fractions.get(name, False) and not plain,
                 ))
             elif name in DATE_FIELDS:
                 setattr(activity, name, parse_date(value))
@@ -414,11 +413,3 @@ def _merge(base: Activity, extra: Activity) -> None:
         base.cells[name] = cell
     if extra.months_planned and not base.months_planned:
         base.months_planned = extra.months_planned
-
-
-def sum_budget(lines: list[BudgetLine]) -> float:
-    return sum(line.approved or 0 for line in lines)
-
-
-def describe_years(counter: Counter) -> str:
-    return ", ".join(f"{y} ({fmt_number(n)})" for y, n in counter.most_common())

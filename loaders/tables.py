@@ -98,9 +98,9 @@ class Table:
     end: int = 0  # last row that belongs to the table
 
     def score(self, names: tuple[str, ...]) -> int:
-        return sum(1 for name in names if name in self.fields) + (
-            len(self.months) > 0 if names is SCHEDULE_FIELDS else 0
-        )
+        """How many of `names` the table has; month columns count as one schedule field."""
+        months = 1 if names == SCHEDULE_FIELDS and self.months else 0
+        return sum(1 for name in names if name in self.fields) + months
 
 
 def _merge_lookup(sheet: Sheet, top: int, bottom: int) -> dict[tuple[int, int], tuple[int, int]]:

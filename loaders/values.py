@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta
 
 from loaders.text import MONTHS, fold
 
-Missing = None
 _EXCEL_EPOCH = date(1899, 12, 30)
 _NUMERIC = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _ABBREVIATIONS = {name[:3]: i + 1 for i, name in enumerate(MONTHS)} | {"set": 9, "sept": 9}

@@ -77,7 +77,6 @@ def check_file_size(size: int, settings: Settings) -> None:
 
 def open_package(data: bytes, settings: Settings, file_name: str = "") -> Package:
     """Check the bytes of an upload and return its package, or raise NotAPoaWorkbook."""
-    lower = file_name.lower()
     if len(data) == 0:
         raise NotAPoaWorkbook("El archivo está vacío (0 bytes).")
     check_file_size(len(data), settings)
@@ -137,7 +136,6 @@ def open_package(data: bytes, settings: Settings, file_name: str = "") -> Packag
         for sheet in sheets:
             _check_dimension(zf, sheet, settings)
         styles = posixpath.join(posixpath.dirname(workbook_path), "styles.xml")
-    del lower
     return Package(data=data, sheets=tuple(sheets), styles_path=styles if styles in names else None)
 
 

@@ -7,3 +7,4 @@ CORTE = "nav-corte"
 PRINT = "print-button"
 PRINT_DUMMY = "print-dummy"
 NAV_LINK = "nav-link"  # pattern-matching type: {"type": NAV_LINK, "path": "/metas"}
+ALERT = "global-alert"  # dbc.Alert in the frame; callbacks that fail write their sentence here

@@ -9,9 +9,24 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.orm import Session
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.services import get_services
 from dashboard.state import QUERY_KEYS, parse_corte, query_from_search, resolve
+
+
+def account_menu() -> html.Div:
+    """Who is signed in (and a way out), or a way in."""
+    user = auth.current_user()
+    login = dash.get_relative_path(auth.LOGIN_PATH)
+    if user is None:
+        return html.Div(html.A("Ingresar", href=login, className="btn btn-outline-light btn-sm",
+                               id="nav-login"), className="nav-account")
+    return html.Div([
+        html.Span([user.display, " · ", html.Small(user.role_label)], id="nav-user",
+                  className="text-light me-2"),
+        html.A("Salir", href=dash.get_relative_path(auth.LOGOUT_PATH),
+               className="btn btn-outline-light btn-sm", id="nav-logout"),
+    ], className="nav-account d-flex align-items-center")
 
 
 def navbar() -> dbc.Navbar:
@@ -24,7 +39,7 @@ def navbar() -> dbc.Navbar:
             )
         )
         for page in pages
-        if page.get("nav", True)
+        if page.get("nav", True) and auth.allowed(page.get("permission", auth.READ))
     ]
     selectors = html.Div(
         [
@@ -49,6 +64,7 @@ def navbar() -> dbc.Navbar:
                 dbc.NavbarBrand("Tablero POA", href="/", className="fw-bold"),
                 dbc.Nav(links, navbar=True, className="me-auto"),
                 selectors,
+                account_menu(),
             ],
             fluid=True,
             className="flex-wrap gap-2",
@@ -61,14 +77,18 @@ def navbar() -> dbc.Navbar:
 
 def frame() -> html.Div:
     return html.Div(
-        [navbar(), dbc.Container(dash.page_container, fluid=True, className="page-body"),
+        [navbar(),
+         dbc.Container(dbc.Alert(id=ids.ALERT, is_open=False, dismissable=True, color="danger",
+                                 className="no-print"), fluid=True),
+         dbc.Container(dash.page_container, fluid=True, className="page-body"),
          html.Div(id=ids.PRINT_DUMMY, hidden=True)],
         lang="es-MX",
     )
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    @app.callback(
+    @auth.callback(
+        app, auth.READ,
         Output(ids.LOCATION, "search"),
         Output(ids.POA, "options"),
         Output(ids.POA, "value"),
@@ -103,7 +123,8 @@ def register_callbacks(app: dash.Dash) -> None:
             selection.as_of.isoformat(),
         )
 
-    @app.callback(
+    @auth.callback(
+        app, auth.READ,
         Output({"type": ids.NAV_LINK, "path": dash.ALL}, "href"),
         Input(ids.LOCATION, "search"),
         State({"type": ids.NAV_LINK, "path": dash.ALL}, "id"),

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -143,6 +144,26 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     remote_addr: Mapped[str] = mapped_column(String(100), default="")
     version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class UserAccount(Base):
+    """A person who may sign in. The role and the areas are read from here on every request."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (UniqueConstraint("username", name="uq_user_username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    # Areas a `direccion` account may record spending for: [{"municipio": "", "area": ""}, ...];
+    # an empty municipio means the area in any municipio.
+    areas: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Changes when the password changes or the account is disabled: older sessions stop working.
+    session_stamp: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
 
 
 IMMUTABLE_TABLES = (

@@ -51,6 +51,39 @@ class Settings:
         metadata={"env": "POA_SAMPLE_WORKBOOK", "help": "Libro que se importa si la base está vacía."},
     )
 
+    public_read: bool = field(
+        default=True,
+        metadata={
+            "env": "POA_LECTURA_ABIERTA",
+            "help": "1 = cualquiera en la red puede consultar; 0 = consultar requiere ingresar.",
+        },
+    )
+    production: bool = field(
+        default=False,
+        metadata={
+            "env": "POA_PRODUCCION",
+            "help": "1 = modo producción: exige POA_SECRET_KEY propia y nunca corre en depuración.",
+        },
+    )
+    secret_key: str = field(
+        default="",
+        metadata={
+            "env": "POA_SECRET_KEY",
+            "help": "Clave para firmar las sesiones (≥ 32 caracteres); vacía fuera de producción = "
+            "se genera una y se guarda en POA_DATA_DIR/secret_key.",
+        },
+    )
+    secure_cookies: bool = field(
+        default=False,
+        metadata={"env": "POA_COOKIES_SEGURAS",
+                  "help": "1 = la cookie de sesión solo viaja por HTTPS (actívelo si sirve por HTTPS)."},
+    )
+    proxies: int = field(
+        default=0,
+        metadata={"env": "POA_PROXIES",
+                  "help": "Proxies inversos de confianza delante de la app (para registrar la IP real)."},
+    )
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         values: dict[str, object] = {}
@@ -58,8 +91,7 @@ class Settings:
             raw = os.environ.get(f.metadata["env"], "").strip()
             if not raw:
                 continue
-            kind = type(f.default)
-            values[f.name] = Path(raw) if isinstance(f.default, Path) else kind(raw)
+            values[f.name] = _parse(f.default, raw, f.metadata["env"])
         values.update(overrides)
         return cls(**values)
 
@@ -68,6 +100,20 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'tablero_poa.sqlite3').resolve()}"
+
+
+TRUE = {"1", "true", "si", "sí", "yes", "on"}
+FALSE = {"0", "false", "no", "off"}
+
+
+def _parse(default: object, raw: str, env: str) -> object:
+    if isinstance(default, bool):
+        if raw.lower() in TRUE | FALSE:
+            return raw.lower() in TRUE
+        raise ValueError(f"{env} debe ser 1 o 0, no «{raw}».")
+    if isinstance(default, Path):
+        return Path(raw)
+    return type(default)(raw)
 
 
 def describe() -> list[tuple[str, str, str]]:

@@ -16,7 +16,10 @@ from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
+from loaders.accounts import add_user
 from loaders.settings import Settings
+
+PASSWORD = "clave-de-prueba-123"
 
 CHROMIUM_FLAGS = (
     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
@@ -36,6 +39,16 @@ class LiveApp:
     def start(self) -> LiveApp:
         self.thread.start()
         return self
+
+    @property
+    def engine(self):
+        return self.app.server.extensions["tablero_poa"].engine
+
+    def add_account(self, username: str, role: str, areas: list[dict] | None = None) -> str:
+        """A real account in the app's database; returns its username."""
+        add_user(self.engine, username, PASSWORD, role, full_name=username.title(),
+                 areas=areas, by="prueba")
+        return username
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -93,6 +106,16 @@ def wait_until(predicate, timeout: float = 20, step: float = 0.2):
             return value
         time.sleep(step)
     raise AssertionError("condition not met in time")
+
+
+def login(driver, live: LiveApp, username: str, password: str = PASSWORD) -> None:
+    """Sign in through the real form, as a person would."""
+    driver.delete_all_cookies()
+    driver.get(f"{live.url}/ingresar")
+    wait_for(driver, "#usuario").send_keys(username)
+    driver.find_element(By.CSS_SELECTOR, "#contrasena").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "#login-submit").click()
+    wait_for(driver, "#nav-user")
 
 
 @contextmanager

@@ -10,7 +10,15 @@ from sqlalchemy.orm import Session
 
 from loaders.budget_store import MovementRow
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_for_text, wait_until
+from tests.browser import (
+    chromium,
+    console_errors,
+    login,
+    served,
+    wait_for,
+    wait_for_text,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -22,8 +30,11 @@ def live(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def driver():
+def driver(live):
     driver = chromium()
+    director = live.add_account("directora", "direccion",
+                                [{"municipio": "Sombrerete", "area": "Migrantes y Ex braceros"}])
+    login(driver, live, director)
     yield driver
     driver.quit()
 

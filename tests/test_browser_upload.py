@@ -10,13 +10,21 @@ from pathlib import Path
 import openpyxl
 import pytest
 from selenium.webdriver.common.by import By
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loaders.queries import count_versions
 from loaders.schema import AuditEntry
 from loaders.settings import SAMPLE_WORKBOOK, Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_for_text, wait_until
+from tests.browser import (
+    chromium,
+    console_errors,
+    login,
+    served,
+    wait_for,
+    wait_for_text,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -30,8 +38,9 @@ def live(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def driver():
+def driver(live):
     driver = chromium()
+    login(driver, live, live.add_account("planeacion1", "planeacion"))
     yield driver
     driver.quit()
 
@@ -70,9 +79,11 @@ def test_refused_file_shows_the_reason_and_stores_nothing(driver, live, tmp_path
     assert versions_stored(live) == before
     assert not driver.find_elements(By.ID, "carga-save")
     with Session(engine_of(live)) as s:
-        refused = s.scalar(select(func.count()).select_from(AuditEntry)
-                           .where(AuditEntry.action == "upload_refused"))
-    assert refused >= 1
+        refused = s.execute(select(AuditEntry).where(AuditEntry.action == "upload_refused")
+                            .order_by(AuditEntry.id.desc())).scalars().first()
+    # who (the signed-in account, not a typed name), from where, and what
+    assert (refused.user, refused.remote_addr) == ("planeacion1", "127.0.0.1")
+    assert refused.detail.startswith("informe.xlsx: ")
     assert console_errors(driver) == []
 
 

@@ -12,31 +12,29 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-import flask
 from dash import Input, Output, State, dcc, html, no_update
 from sqlalchemy.orm import Session
 
+from dashboard import auth
 from dashboard.components import SEVERITY_COLORS, SEVERITY_WORDS, pct, severity_badge
 from dashboard.services import get_services
 from loaders.diff import compare
-from loaders.errors import NotAPoaWorkbook
+from loaders.errors import NotAPoaWorkbook, StorageUnavailable
 from loaders.queries import load_version, plan_for_identity
 from loaders.store import (
     AlreadyImported,
     Upload,
     find_duplicate,
     prepare_upload,
-    record_audit,
     save_upload,
 )
 from loaders.text import fmt_date, fmt_money
 from loaders.xlsx_package import MB
 
 dash.register_page(__name__, path="/carga", name="Cargar POA", title="Cargar POA — Tablero POA",
-                   order=6)
+                   order=6, permission=auth.UPLOAD)
 
 UPLOAD = "carga-upload"
-USER = "carga-user"
 PREVIEW = "carga-preview"
 RESULT = "carga-result"
 SAVE = "carga-save"
@@ -44,7 +42,6 @@ CANCEL = "carga-cancel"
 CHANGES = "carga-changes"
 FIELDS = {"municipio": "carga-municipio", "direccion": "carga-direccion", "area": "carga-area",
           "fiscal_year": "carga-year"}
-DEFAULT_USER = "Unidad de Planeación"
 
 
 def decode_upload(contents: str | None) -> bytes:
@@ -74,16 +71,6 @@ def _read(contents, filename, identity=None) -> Upload:
     data = decode_upload(contents)
     return prepare_upload(data, get_services().settings, file_name=filename or "libro.xlsx",
                           as_of=date.today(), identity=identity)
-
-
-def _remote() -> str:
-    return flask.request.remote_addr or "" if flask.has_request_context() else ""
-
-
-def _audit(action: str, user: str, detail: str) -> None:
-    with Session(get_services().engine) as session, session.begin():
-        record_audit(session, action, user=user or DEFAULT_USER, detail=detail,
-                     remote_addr=_remote())
 
 
 def changes_view(upload: Upload) -> html.Div:
@@ -178,16 +165,27 @@ def preview_view(upload: Upload) -> html.Div:
     ])
 
 
+def not_allowed() -> html.Div:
+    return html.Div([
+        html.H1("Cargar el POA de un área", className="page-title h2"),
+        dbc.Alert([auth.refusal_text(auth.UPLOAD), " ",
+                   html.A("Ingresar", href=dash.get_relative_path(auth.LOGIN_PATH)
+                          + "?siguiente=" + dash.get_relative_path("/carga"),
+                          className="alert-link")],
+                  color="info", id="carga-not-allowed"),
+    ])
+
+
 def layout(**_query) -> html.Div:
+    if not auth.allowed(auth.UPLOAD):
+        return not_allowed()
     limit = get_services().settings.max_file_mb
+    user = auth.current_user()
     return html.Div([
         html.H1("Cargar el POA de un área", className="page-title h2"),
         html.P("Suba el libro de Excel (.xlsx) actualizado. Verá qué se leyó, los hallazgos y qué "
                "cambió desde la versión anterior antes de guardarlo.", className="lead"),
-        dbc.Row([
-            dbc.Col([dbc.Label("Quién carga", html_for=USER),
-                     dbc.Input(id=USER, value=DEFAULT_USER, maxLength=200)], md=4),
-        ], className="mb-2"),
+        html.P(["Carga: ", html.Strong(user.display if user else "—")], id="carga-user"),
         dcc.Upload(
             id=UPLOAD,
             children=html.Div(["Arrastre aquí el archivo .xlsx o ",
@@ -206,31 +204,33 @@ def layout(**_query) -> html.Div:
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    @app.callback(
+    @auth.callback(
+        app, auth.UPLOAD,
         Output(PREVIEW, "children"),
         Output(RESULT, "children", allow_duplicate=True),
         Input(UPLOAD, "contents"),
         State(UPLOAD, "filename"),
-        State(USER, "value"),
         prevent_initial_call=True,
     )
-    def read_upload(contents, filename, user):
+    def read_upload(contents, filename):
+        auth.require(auth.UPLOAD)
         if not contents:  # cleared after saving or cancelling
             return no_update, no_update
         try:
             upload = _read(contents, filename)
         except NotAPoaWorkbook as exc:
-            _audit("upload_refused", user, f"{filename}: {exc.message}")
+            auth.audit("upload_refused", f"{filename}: {exc.message}")
             return None, dbc.Alert([html.Strong("No se pudo leer el archivo. "), exc.message],
                                    color="danger", id="carga-error")
         with Session(get_services().engine) as session:
             duplicate = find_duplicate(session, upload.sha256)
         if duplicate:
-            _audit("upload_duplicate", user, f"{filename}: {duplicate}")
+            auth.audit("upload_duplicate", f"{filename}: {duplicate}")
             return None, dbc.Alert(str(duplicate), color="warning", id="carga-error")
         return preview_view(upload), None
 
-    @app.callback(
+    @auth.callback(
+        app, auth.UPLOAD,
         Output(CHANGES, "children"),
         [Input(FIELDS[k], "value") for k in FIELDS],
         State(UPLOAD, "contents"),
@@ -238,6 +238,7 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def identity_edited(municipio, direccion, area, year, contents, filename):
+        auth.require(auth.UPLOAD)
         try:
             upload = _read(contents, filename, _identity(
                 {"municipio": municipio, "direccion": direccion, "area": area,
@@ -246,18 +247,19 @@ def register_callbacks(app: dash.Dash) -> None:
             return no_update
         return changes_view(upload)
 
-    @app.callback(
+    @auth.callback(
+        app, auth.UPLOAD,
         Output(RESULT, "children"),
         Output(PREVIEW, "children", allow_duplicate=True),
         Output(UPLOAD, "contents"),
         Input(SAVE, "n_clicks"),
         State(UPLOAD, "contents"),
         State(UPLOAD, "filename"),
-        State(USER, "value"),
         [State(FIELDS[k], "value") for k in FIELDS],
         prevent_initial_call=True,
     )
-    def save(n_clicks, contents, filename, user, municipio, direccion, area, year):
+    def save(n_clicks, contents, filename, municipio, direccion, area, year):
+        auth.require(auth.UPLOAD)
         if not n_clicks:
             return no_update, no_update, no_update
         identity = _identity({"municipio": municipio, "direccion": direccion, "area": area,
@@ -268,13 +270,14 @@ def register_callbacks(app: dash.Dash) -> None:
         try:
             upload = _read(contents, filename, identity)
             stored = save_upload(get_services().engine, upload,
-                                 uploaded_by=(user or DEFAULT_USER).strip()[:200],
-                                 remote_addr=_remote())
+                                 uploaded_by=auth.who(), remote_addr=auth.remote_addr())
         except NotAPoaWorkbook as exc:
-            _audit("upload_refused", user, f"{filename}: {exc.message}")
+            auth.audit("upload_refused", f"{filename}: {exc.message}")
             return dbc.Alert(exc.message, color="danger", id="carga-error"), None, None
         except AlreadyImported as exc:
             return dbc.Alert(str(exc), color="warning", id="carga-error"), None, None
+        except StorageUnavailable as exc:  # the preview and the file stay: the user may retry
+            return dbc.Alert(exc.message, color="warning", id="carga-error"), no_update, no_update
         query = f"?poa={stored.plan_id}&version={stored.version_id}"
         return dbc.Alert([
             html.Strong(f"Guardada la versión {stored.number}. "),
@@ -285,7 +288,8 @@ def register_callbacks(app: dash.Dash) -> None:
                      className="alert-link"),
         ], color="success", id="carga-saved"), None, None
 
-    @app.callback(
+    @auth.callback(
+        app, auth.UPLOAD,
         Output(PREVIEW, "children", allow_duplicate=True),
         Output(UPLOAD, "contents", allow_duplicate=True),
         Output(RESULT, "children", allow_duplicate=True),
@@ -293,6 +297,7 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def cancel(n_clicks):
+        auth.require(auth.UPLOAD)
         if not n_clicks:
             return no_update, no_update, no_update
         return None, None, dbc.Alert("Carga cancelada; no se guardó nada.", color="secondary",

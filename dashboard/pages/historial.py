@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 from sqlalchemy.orm import Session
 
-from dashboard import figures, ids
+from dashboard import auth, figures, ids
 from dashboard.components import empty_state, graph, page_header, pct
 from dashboard.downloads import original_url
 from dashboard.services import get_services
@@ -108,7 +108,8 @@ def layout(**query) -> html.Div:
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    @app.callback(
+    @auth.callback(
+        app, auth.READ,
         Output(COMPARE_OUT, "children"),
         Input(COMPARE_A, "value"),
         Input(COMPARE_B, "value"),

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import figures, ids
+from dashboard import auth, figures, ids
 from dashboard.components import (
     empty_state,
     graph,
@@ -138,7 +138,8 @@ def layout(**query) -> html.Div:
 
 
 def register_callbacks(app: dash.Dash) -> None:
-    @app.callback(
+    @auth.callback(
+        app, auth.READ,
         Output(GRID, "children"),
         Output(COUNT, "children"),
         Input(FILTER_SEMAFORO, "value"),
@@ -153,7 +154,8 @@ def register_callbacks(app: dash.Dash) -> None:
         rows = filtered(data, semaforos, eje)
         return gauge_cards(rows), f"{len(rows)} de {len(data.view.activities)} actividades"
 
-    @app.callback(
+    @auth.callback(
+        app, auth.READ,
         Output(DETAIL, "is_open"),
         Output(DETAIL + "-title", "children"),
         Output(DETAIL_BODY, "children"),

@@ -8,11 +8,10 @@ from datetime import date, datetime
 
 import dash
 import dash_bootstrap_components as dbc
-import flask
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.orm import Session
 
-from dashboard import budget_figures, ids
+from dashboard import auth, budget_figures, ids
 from dashboard.components import empty_state, graph, page_header, pct, severity_badge
 from dashboard.services import get_services
 from dashboard.state import PageData, page_data, query_from_search
@@ -28,6 +27,7 @@ from loaders.budget import (
 )
 from loaders.budget_store import (
     InvalidMovement,
+    MovementRow,
     add_movement,
     import_spending,
     movements_of,
@@ -44,7 +44,7 @@ dash.register_page(__name__, path="/presupuesto", name="Presupuesto",
 BODY = "presupuesto-body"
 MESSAGE = "presupuesto-message"
 F_DATE, F_PARTIDA, F_CONCEPTO = "mov-fecha", "mov-partida", "mov-concepto"
-F_MOMENTO, F_AMOUNT, F_USER, F_SUBMIT = "mov-momento", "mov-importe", "mov-usuario", "mov-registrar"
+F_MOMENTO, F_AMOUNT, F_SUBMIT = "mov-momento", "mov-importe", "mov-registrar"
 REVERSE = "mov-revertir"  # pattern-matching type: {"type": REVERSE, "id": 12}
 SPENDING_UPLOAD = "presupuesto-upload"
 MONEY_COLUMNS = ("aprobado", "ampliaciones", "reducciones", "modificado", "comprometido",
@@ -81,13 +81,13 @@ def eaepe_table(rows, total) -> dbc.Table:
     )
 
 
-def movements_table(movements: list[Movement]) -> html.Div:
+def movements_table(movements: list[Movement], can_write: bool) -> html.Div:
     if not movements:
         return html.P("Aún no hay movimientos registrados.", className="text-muted")
     reversed_ids = {m.reverses for m in movements if m.reverses}
     rows = []
     for m in sorted(movements, key=lambda m: (m.date, m.id or 0), reverse=True)[:50]:
-        can_reverse = m.id is not None and m.reverses is None and m.id not in reversed_ids
+        can_reverse = can_write and m.id is not None and m.reverses is None and m.id not in reversed_ids
         rows.append(html.Tr([
             html.Td(fmt_date(m.date)), html.Td(m.partida), html.Td(m.concepto),
             html.Td(MOMENTO_LABELS.get(m.momento, m.momento)),
@@ -104,7 +104,7 @@ def movements_table(movements: list[Movement]) -> html.Div:
                      size="sm", striped=True, id="movements-table")
 
 
-def body(data: PageData) -> html.Div:
+def body(data: PageData, can_write: bool) -> html.Div:
     doc = data.loaded.doc
     with Session(get_services().engine) as session:
         movements = movements_of(session, data.plan.id)
@@ -154,7 +154,7 @@ def body(data: PageData) -> html.Div:
         html.H2("Movimientos", className="h4 mt-3"),
         html.P("Cuentan los movimientos del libro de ejercicio más reciente más los registrados "
                "en el formulario.", className="text-muted"),
-        movements_table(movements),
+        movements_table(movements, can_write),
         html.H2("Libros de ejercicio cargados", className="h5 mt-3"),
         imports_table(imports),
     ])
@@ -189,13 +189,15 @@ def movement_form(data: PageData) -> dbc.Card:
                      html.Datalist([html.Option(value=o["value"], label=o["label"])
                                     for o in partidas], id="partidas-list")], md=2),
             dbc.Col([dbc.Label("Concepto", html_for=F_CONCEPTO),
-                     dbc.Input(id=F_CONCEPTO, placeholder="Factura 123, papelería")], md=3),
+                     dbc.Input(id=F_CONCEPTO, placeholder="Factura 123, papelería",
+                               maxLength=500)], md=3),
             dbc.Col([dbc.Label("Momento", html_for=F_MOMENTO),
                      dbc.Select(id=F_MOMENTO, options=momentos, value="comprometido")], md=2),
             dbc.Col([dbc.Label("Importe ($)", html_for=F_AMOUNT),
                      dbc.Input(id=F_AMOUNT, type="number", step=0.01)], md=2),
-            dbc.Col([dbc.Label("Quién registra", html_for=F_USER),
-                     dbc.Input(id=F_USER, value="Dirección del área")], md=2),
+            dbc.Col([dbc.Label("Registra"),
+                     html.Div(auth.who(), className="form-control-plaintext",
+                              id="mov-usuario")], md=1),
         ], className="g-2"),
         dbc.Button("Registrar movimiento", id=F_SUBMIT, color="primary", className="mt-2"),
         html.P("Una corrección se hace con «Revertir» en la lista de movimientos: nunca se edita "
@@ -208,36 +210,46 @@ def movement_form(data: PageData) -> dbc.Card:
     ]), className="mb-3 no-print")
 
 
+def read_only_note() -> dbc.Alert:
+    if auth.current_user() is None:
+        text = [auth.refusal_text(auth.BUDGET), " ",
+                html.A("Ingresar", href=dash.get_relative_path(auth.LOGIN_PATH),
+                       className="alert-link")]
+    else:
+        text = ["Su cuenta solo puede consultar este presupuesto: registran movimientos la "
+                "dirección del área y la administración."]
+    return dbc.Alert(text, color="light", id="budget-read-only", className="no-print")
+
+
 def layout(**query) -> html.Div:
     data = page_data(query)
     if data is None:
         return empty_state()
+    can_write = auth.may_record_budget(data.plan.id)
     return html.Div([
         page_header("Presupuesto: ejercicio por partida", data),
-        movement_form(data),
+        movement_form(data) if can_write else read_only_note(),
         dcc.Loading(html.Div(id=MESSAGE)),
-        html.Div(body(data), id=BODY),
+        html.Div(body(data, can_write), id=BODY),
     ])
 
 
-def _remote() -> str:
-    return flask.request.remote_addr or ""
-
-
 def register_callbacks(app: dash.Dash) -> None:
-    @app.callback(
+    @auth.callback(
+        app, auth.BUDGET,
         Output(MESSAGE, "children"),
         Output(BODY, "children"),
         Input(F_SUBMIT, "n_clicks"),
         State(F_DATE, "date"), State(F_PARTIDA, "value"), State(F_CONCEPTO, "value"),
-        State(F_MOMENTO, "value"), State(F_AMOUNT, "value"), State(F_USER, "value"),
+        State(F_MOMENTO, "value"), State(F_AMOUNT, "value"),
         State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def register_movement(n_clicks, day, partida, concepto, momento, amount, user, search):
+    def register_movement(n_clicks, day, partida, concepto, momento, amount, search):
         data = page_data(query_from_search(search))
         if not n_clicks or data is None:
             return no_update, no_update
+        auth.require_budget(data.plan.id)
         try:
             when = date.fromisoformat(str(day)[:10])
             value = float(amount)
@@ -245,71 +257,77 @@ def register_callbacks(app: dash.Dash) -> None:
             return dbc.Alert("Indique la fecha y el importe.", color="danger",
                              id="movement-error"), no_update
         movement = Movement(date=when, partida=str(partida or "").strip(),
-                            concepto=str(concepto or "").strip(), momento=momento or "",
+                            concepto=str(concepto or "").strip()[:500], momento=momento or "",
                             amount=value)
-        who = (user or "Dirección del área").strip()[:200]
         try:
             # add_movement validates against the plan's budget and year, and audits the entry.
             with Session(writer(get_services().engine)) as session, session.begin():
-                add_movement(session, data.plan.id, movement, user=who)
+                add_movement(session, data.plan.id, movement, user=auth.who(),
+                             remote_addr=auth.remote_addr())
         except InvalidMovement as exc:
             return dbc.Alert([html.Strong("No se registró el movimiento: "),
                               html.Ul([html.Li(r) for r in exc.reasons])],
                              color="danger", id="movement-error"), no_update
         return dbc.Alert(f"Registrado: {MOMENTO_LABELS.get(momento, momento)} de "
                          f"{fmt_money(value)} en la partida {movement.partida}.",
-                         color="success", id="movement-saved"), body(data)
+                         color="success", id="movement-saved"), body(data, True)
 
-    @app.callback(
+    @auth.callback(
+        app, auth.BUDGET,
         Output(MESSAGE, "children", allow_duplicate=True),
         Output(BODY, "children", allow_duplicate=True),
         Input({"type": REVERSE, "id": ALL}, "n_clicks"),
-        State(F_USER, "value"),
         State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def reverse(clicks, user, search):
+    def reverse(clicks, search):
         trigger = ctx.triggered_id
         data = page_data(query_from_search(search))
         if not trigger or not any(clicks or []) or data is None:
             return no_update, no_update
-        who = (user or "Dirección del área").strip()[:200]
+        auth.require_budget(data.plan.id)
         try:
+            movement_id = int(trigger["id"])
             with Session(writer(get_services().engine)) as session, session.begin():
-                reverse_movement(session, int(trigger["id"]), user=who,
-                                 on=min(data.selection.as_of, date.today()))
+                row = session.get(MovementRow, movement_id)
+                if row is None or row.plan_id != data.plan.id:  # the id comes from the client
+                    raise ValueError(f"El movimiento {movement_id} no es de este POA.")
+                reverse_movement(session, movement_id, user=auth.who(),
+                                 on=min(data.selection.as_of, date.today()),
+                                 remote_addr=auth.remote_addr())
         except ValueError as exc:
             return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
         return dbc.Alert("Movimiento revertido con un movimiento de reversa.", color="success",
-                         id="movement-saved"), body(data)
+                         id="movement-saved"), body(data, True)
 
-    @app.callback(
+    @auth.callback(
+        app, auth.BUDGET,
         Output(MESSAGE, "children", allow_duplicate=True),
         Output(BODY, "children", allow_duplicate=True),
         Input(SPENDING_UPLOAD, "contents"),
         State(SPENDING_UPLOAD, "filename"),
-        State(F_USER, "value"),
         State(ids.LOCATION, "search"),
         prevent_initial_call=True,
     )
-    def upload_spending(contents, filename, user, search):
+    def upload_spending(contents, filename, search):
         data = page_data(query_from_search(search))
         if not contents or data is None:
             return no_update, no_update
-        who = (user or "Dirección del área").strip()[:200]
+        auth.require_budget(data.plan.id)
         try:
             raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
             _, findings = import_spending(get_services().engine, data.plan.id, raw,
                                           get_services().settings,
-                                          file_name=filename or "ejercicio.xlsx", uploaded_by=who,
-                                          remote_addr=_remote())
+                                          file_name=filename or "ejercicio.xlsx",
+                                          uploaded_by=auth.who(), remote_addr=auth.remote_addr())
         except (IndexError, binascii.Error, ValueError):
             return dbc.Alert("El archivo llegó dañado; vuelva a cargarlo.", color="danger",
                              id="movement-error"), no_update
         except NotAPoaWorkbook as exc:
+            auth.audit("spending_refused", f"{filename}: {exc.message} (POA {data.plan.id})")
             return dbc.Alert(exc.message, color="danger", id="movement-error"), no_update
         except AlreadyImported as exc:
             return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
         return dbc.Alert(f"Libro de ejercicio cargado con {len(findings)} hallazgos "
                          f"({datetime.now():%d/%m/%Y %H:%M}).", color="success",
-                         id="movement-saved"), body(data)
+                         id="movement-saved"), body(data, True)

@@ -1,0 +1,363 @@
+"""Sign-in, sessions and the server-side rule of who may run which callback.
+
+Every Dash callback is registered through `callback(app, permission, ...)`, which records the
+permission of its output in a per-app policy. A `before_request` gate looks the posted output up
+in that policy and refuses, before Dash runs anything, a request whose signed session does not
+belong to an active account with the right role (read from the database on every request).
+An output the policy does not know is refused: a new callback cannot be forgotten open.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import dash
+import flask
+from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard.services import get_services
+from loaders.accounts import (
+    ADMIN,
+    BUDGET,
+    PERMISSION_WORDS,
+    READ,
+    UPLOAD,
+    AccountError,
+    User,
+    authenticate,
+    get_user,
+    may,
+    may_budget,
+)
+from loaders.schema import Plan
+from loaders.settings import Settings
+from loaders.store import record_audit
+
+__all__ = ["ADMIN", "BUDGET", "READ", "UPLOAD"]
+
+POLICY = "tablero_poa_policy"
+LOGIN_PATH = "/ingresar"
+LOGOUT_PATH = "/salir"
+CALLBACK_PATH = "/_dash-update-component"
+# Static files the sign-in page itself needs; they hold no data.
+OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+DASH_JSON = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash", CALLBACK_PATH)
+# Placeholders people copy from examples; refused as a production secret.
+KNOWN_SECRETS = {"", "secret", "changeme", "cambiame", "cambia-esta-clave", "dev", "development"}
+MIN_SECRET = 32
+SESSION_HOURS = 12
+# Dash Pages' own router callback (registered by Dash at the first request): renders a page's
+# layout, so it needs the read permission. A test checks that every server callback has a policy.
+PAGES_ROUTER = ".._pages_content.children..._pages_store.data.."
+log = logging.getLogger(__name__)
+
+
+class ConfigurationError(RuntimeError):
+    """The app must not start this way; the message says why, in Spanish."""
+
+
+# -- the secret and the production rules ---------------------------------------------------------
+
+
+def secret_key(settings: Settings) -> str:
+    """The key that signs sessions.
+
+    Production: POA_SECRET_KEY must be set, not a known placeholder and at least 32 characters,
+    and debug must be off. Local install: POA_SECRET_KEY if set, else a random key generated
+    once and kept in POA_DATA_DIR/secret_key (so sessions survive restarts and all workers agree).
+    """
+    key = settings.secret_key.strip()
+    if settings.production:
+        if key.lower() in KNOWN_SECRETS or len(key) < MIN_SECRET:
+            raise ConfigurationError(
+                "En modo producción (POA_PRODUCCION=1) defina POA_SECRET_KEY con una clave propia "
+                f"de al menos {MIN_SECRET} caracteres, por ejemplo la salida de "
+                "`python -c \"import secrets; print(secrets.token_hex(32))\"`."
+            )
+        for name in ("FLASK_DEBUG", "DASH_DEBUG"):
+            if os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}:
+                raise ConfigurationError(
+                    f"En modo producción no se permite la depuración: quite {name}."
+                )
+        return key
+    if key:
+        return key
+    path = Path(settings.data_dir) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip()
+
+
+# -- who is asking ---------------------------------------------------------------------------------
+
+
+def remote_addr() -> str:
+    return (flask.request.remote_addr or "") if flask.has_request_context() else ""
+
+
+def current_user() -> User | None:
+    """The signed-in, active account of this request (from the session and the database)."""
+    if not flask.has_request_context():
+        return None
+    if "tablero_user" in flask.g:
+        return flask.g.tablero_user
+    user = None
+    uid, stamp = flask.session.get("uid"), flask.session.get("stamp")
+    if isinstance(uid, int) and isinstance(stamp, str):
+        with Session(get_services().engine) as session:
+            found = get_user(session, uid)
+        if found and found.active and hmac.compare_digest(found.session_stamp, stamp):
+            user = found
+    flask.g.tablero_user = user
+    return user
+
+
+def allowed(permission: str) -> bool:
+    return may(current_user(), permission, public_read=get_services().settings.public_read)
+
+
+def may_record_budget(plan_id: int | None) -> bool:
+    """Whether the current user may write the budget of this POA (role and area)."""
+    if plan_id is None:
+        return False
+    with Session(get_services().engine) as session:
+        plan = session.get(Plan, plan_id)
+        return may_budget(current_user(), plan)
+
+
+def who() -> str:
+    """The name written in versions, movements and the audit trail for the current user."""
+    user = current_user()
+    return user.username if user else "anónimo"
+
+
+def audit(action: str, detail: str) -> None:
+    """An audit entry for the current user and address, in its own transaction."""
+    with Session(get_services().engine) as session, session.begin():
+        record_audit(session, action, user=who(), detail=detail, remote_addr=remote_addr())
+
+
+class Refused(PermissionError):
+    """Raised inside a callback whose user lacks the permission (the gate refuses earlier)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def require(permission: str) -> User | None:
+    """The current user, if it holds `permission`; else `Refused` with a Spanish sentence."""
+    if not allowed(permission):
+        raise Refused(refusal_text(permission))
+    return current_user()
+
+
+def require_budget(plan_id: int | None) -> User:
+    """The current user, if it may record the budget of this POA (role and area)."""
+    require(BUDGET)
+    if not may_record_budget(plan_id):
+        raise Refused("Su cuenta no tiene asignada el área de este POA; solo puede registrar el "
+                      "ejercicio de sus propias áreas.")
+    return current_user()
+
+
+def refusal_text(permission: str) -> str:
+    user = current_user()
+    if user is None:
+        return f"Para {PERMISSION_WORDS[permission]} ingrese con su cuenta."
+    return (f"Su cuenta ({user.role_label}) no tiene permiso para "
+            f"{PERMISSION_WORDS[permission]}.")
+
+
+# -- callbacks -------------------------------------------------------------------------------------
+
+
+def policy(app: dash.Dash) -> dict[str, str]:
+    return app.server.extensions.setdefault(POLICY, {})
+
+
+def callback(app: dash.Dash, permission: str, *args, **kwargs):
+    """`app.callback(*args, **kwargs)` that also records the permission its request needs."""
+    if permission not in PERMISSION_WORDS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def decorator(func):
+        before = set(app.callback_map)
+        result = app.callback(*args, **kwargs)(func)
+        for key in set(app.callback_map) - before:
+            policy(app)[key] = permission
+        return result
+
+    return decorator
+
+
+def _refuse(status: int, message: str):
+    response = flask.jsonify({"error": message})
+    response.status_code = status
+    return response
+
+
+def _gate(app: dash.Dash):
+    settings = get_services().settings
+    path = flask.request.path
+    prefix = app.config.routes_pathname_prefix.rstrip("/")
+    if prefix and path.startswith(prefix):
+        path = path[len(prefix):] or "/"
+    if path in (LOGIN_PATH, LOGOUT_PATH) or path.startswith(OPEN_PREFIXES):
+        return None
+    user = current_user()
+    if path == CALLBACK_PATH:
+        body = flask.request.get_json(silent=True)
+        key = body.get("output") if isinstance(body, dict) else None
+        permission = policy(app).get(key) if isinstance(key, str) else None
+        if permission is None:
+            log.warning("refused callback with unknown output %r", key)
+            return _refuse(403, "Operación no permitida.")
+        if not may(user, permission, public_read=settings.public_read):
+            return _refuse(401 if user is None else 403, refusal_text(permission))
+        return None
+    if settings.public_read or user is not None:
+        return None
+    if path in DASH_JSON:
+        return _refuse(401, "Ingrese con su cuenta para consultar el tablero.")
+    target = flask.request.full_path.rstrip("?")
+    return flask.redirect(app.get_relative_path(LOGIN_PATH) + "?" + urlencode({"siguiente": target}))
+
+
+# -- sign-in and sign-out pages ---------------------------------------------------------------------
+
+PAGE = """<!doctype html>
+<html lang="es-MX"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ title }} — Tablero POA</title>
+<link rel="stylesheet" href="{{ css }}"></head>
+<body class="bg-light"><main class="container" style="max-width: 28rem; margin-top: 10vh">
+<h1 class="h3 mb-3">Tablero POA</h1>
+<div class="card"><div class="card-body">
+<h2 class="h5 card-title">{{ title }}</h2>
+{% if error %}<div class="alert alert-danger" role="alert" id="login-error">{{ error }}</div>{% endif %}
+{% if notice %}<div class="alert alert-info" role="status">{{ notice }}</div>{% endif %}
+{% if form == "login" %}
+<form method="post" action="{{ action }}">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<input type="hidden" name="siguiente" value="{{ target }}">
+<div class="mb-3"><label class="form-label" for="usuario">Usuario</label>
+<input class="form-control" id="usuario" name="usuario" autocomplete="username" required
+ maxlength="80" autofocus value="{{ username }}"></div>
+<div class="mb-3"><label class="form-label" for="contrasena">Contraseña</label>
+<input class="form-control" id="contrasena" name="contrasena" type="password"
+ autocomplete="current-password" required maxlength="200"></div>
+<button class="btn btn-primary" type="submit" id="login-submit">Ingresar</button>
+</form>
+{% elif form == "logout" %}
+<p>Sesión de <strong>{{ username }}</strong>.</p>
+<form method="post" action="{{ action }}">
+<input type="hidden" name="csrf" value="{{ csrf }}">
+<button class="btn btn-primary" type="submit" id="logout-submit">Cerrar sesión</button>
+</form>
+{% endif %}
+<p class="mt-3 mb-0"><a href="{{ home }}">Volver al tablero</a></p>
+</div></div></main></body></html>"""
+
+
+def _csrf_token() -> str:
+    token = flask.session.get("csrf")
+    if not isinstance(token, str):
+        token = flask.session["csrf"] = secrets.token_urlsafe(24)
+    return token
+
+
+def _csrf_ok() -> bool:
+    sent, kept = flask.request.form.get("csrf", ""), flask.session.get("csrf")
+    return isinstance(kept, str) and hmac.compare_digest(sent, kept)
+
+
+def _safe_target(app: dash.Dash, target: str | None) -> str:
+    """Only a path of this site: never `//host` or `https://…` (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return app.get_relative_path("/")
+
+
+def _page(app: dash.Dash, title: str, form: str, status: int = 200, **values) -> flask.Response:
+    html = flask.render_template_string(
+        PAGE, title=title, form=form, css=app.get_asset_url("00_bootstrap_flatly.min.css"),
+        home=app.get_relative_path("/"), csrf=_csrf_token(), **values,
+    )
+    response = flask.make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _login(app: dash.Dash):
+    action = app.get_relative_path(LOGIN_PATH)
+    target = _safe_target(app, flask.request.values.get("siguiente"))
+    if flask.request.method == "GET":
+        notice = None if get_services().settings.public_read or current_user() else (
+            "Este tablero requiere una cuenta para consultarlo.")
+        return _page(app, "Ingresar", "login", action=action, target=target, username="",
+                     error=None, notice=notice)
+    username = flask.request.form.get("usuario", "")[:80]
+    if not _csrf_ok():
+        return _page(app, "Ingresar", "login", 400, action=action, target=target,
+                     username=username, notice=None,
+                     error="La página caducó; escriba de nuevo su usuario y contraseña.")
+    try:
+        user = authenticate(get_services().engine, username,
+                            flask.request.form.get("contrasena", "")[:200],
+                            remote_addr=remote_addr())
+    except AccountError as exc:
+        return _page(app, "Ingresar", "login", 401, action=action, target=target,
+                     username=username, error=str(exc), notice=None)
+    flask.session.clear()  # a fresh session: no fixation
+    flask.session.permanent = True
+    flask.session.update(uid=user.id, stamp=user.session_stamp)
+    return flask.redirect(target)
+
+
+def _logout(app: dash.Dash):
+    action = app.get_relative_path(LOGOUT_PATH)
+    user = current_user()
+    if flask.request.method == "GET":
+        if user is None:
+            return flask.redirect(app.get_relative_path("/"))
+        return _page(app, "Cerrar sesión", "logout", action=action, username=user.display,
+                     error=None, notice=None)
+    if user is not None and _csrf_ok():
+        with Session(get_services().engine) as session, session.begin():
+            record_audit(session, "logout", user=user.username, remote_addr=remote_addr())
+        flask.session.clear()
+    return flask.redirect(app.get_relative_path("/"))
+
+
+def register(app: dash.Dash, settings: Settings) -> None:
+    server = app.server
+    server.secret_key = secret_key(settings)
+    server.config.update(
+        SESSION_COOKIE_NAME="tablero_poa_sesion",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+    )
+    if settings.proxies:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies,
+                                   x_proto=settings.proxies, x_host=settings.proxies)
+    policy(app)[PAGES_ROUTER] = READ
+    server.before_request(lambda: _gate(app))
+    server.add_url_rule(app.get_relative_path(LOGIN_PATH), "ingresar",
+                        lambda: _login(app), methods=["GET", "POST"])
+    server.add_url_rule(app.get_relative_path(LOGOUT_PATH), "salir",
+                        lambda: _logout(app), methods=["GET", "POST"])

@@ -1,0 +1,111 @@
+"""Auditoría (admin only): the audit trail, filterable, and the accounts. Nothing here edits."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, dcc, html
+from sqlalchemy.orm import Session
+
+from dashboard import auth
+from dashboard.services import get_services
+from loaders.accounts import list_users
+from loaders.audit import ACTION_LABELS, AuditFilter, audit_entries
+
+dash.register_page(__name__, path="/auditoria", name="Auditoría",
+                   title="Auditoría — Tablero POA", order=7, permission=auth.ADMIN)
+
+F_USER, F_ACTION, F_TEXT = "audit-user", "audit-action", "audit-text"
+F_SINCE, F_UNTIL = "audit-since", "audit-until"
+TABLE, COUNT = "audit-table", "audit-count"
+LIMIT = 500
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def entries_view(flt: AuditFilter) -> tuple[html.Div, str]:
+    with Session(get_services().engine) as session:
+        rows, total = audit_entries(session, flt, LIMIT)
+    shown = (f"{total:,} registro" + ("" if total == 1 else "s")) + (f"; se muestran los {LIMIT:,} más recientes"
+                                      if total > LIMIT else "")
+    if not rows:
+        return html.P("Ningún registro coincide con el filtro.", className="text-muted"), shown
+    body = [html.Tr([html.Td(f"{r.at:%d/%m/%Y %H:%M:%S}", className="text-nowrap"),
+                     html.Td(r.user), html.Td(r.action_label), html.Td(r.detail),
+                     html.Td(r.remote_addr or "—")]) for r in rows]
+    head = ("Fecha y hora", "Usuario", "Acción", "Detalle", "Desde")
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+                     size="sm", striped=True, responsive=True), shown
+
+
+def users_view() -> dbc.Table:
+    with Session(get_services().engine) as session:
+        users = list_users(session)
+    head = ("Usuario", "Nombre", "Rol", "Áreas", "Activa", "Creada")
+    return dbc.Table([
+        html.Thead(html.Tr([html.Th(h) for h in head])),
+        html.Tbody([html.Tr([html.Td(u.username), html.Td(u.full_name or "—"),
+                             html.Td(u.role_label), html.Td(u.areas_text()),
+                             html.Td("sí" if u.active else "no"),
+                             html.Td(f"{u.created_at:%d/%m/%Y}")]) for u in users]),
+    ], size="sm", striped=True, id="audit-users")
+
+
+def layout(**_query) -> html.Div:
+    if not auth.allowed(auth.ADMIN):
+        return html.Div([html.H1("Auditoría", className="page-title h2"),
+                         dbc.Alert(auth.refusal_text(auth.ADMIN), color="info",
+                                   id="audit-not-allowed")])
+    actions = [{"label": "Todas", "value": ""}] + [
+        {"label": label, "value": code} for code, label in ACTION_LABELS.items()]
+    table, shown = entries_view(AuditFilter())
+    picker = {"display_format": "DD/MM/YYYY", "month_format": "MM/YYYY", "first_day_of_week": 1,
+              "clearable": True, "placeholder": "dd/mm/aaaa"}
+    return html.Div([
+        html.H1("Auditoría", className="page-title h2"),
+        html.P("Quién hizo qué, cuándo y desde dónde: cargas (guardadas o rechazadas), versiones, "
+               "movimientos del presupuesto, ingresos y cambios de cuentas. Los registros no se "
+               "pueden modificar.", className="lead"),
+        dbc.Row([
+            dbc.Col([dbc.Label("Usuario", html_for=F_USER),
+                     dbc.Input(id=F_USER, debounce=True, maxLength=80)], md=2),
+            dbc.Col([dbc.Label("Acción", html_for=F_ACTION),
+                     dbc.Select(id=F_ACTION, options=actions, value="")], md=3),
+            dbc.Col([dbc.Label("Desde", html_for=F_SINCE),
+                     dcc.DatePickerSingle(id=F_SINCE, **picker)], md=2),
+            dbc.Col([dbc.Label("Hasta", html_for=F_UNTIL),
+                     dcc.DatePickerSingle(id=F_UNTIL, **picker)], md=2),
+            dbc.Col([dbc.Label("Texto en el detalle", html_for=F_TEXT),
+                     dbc.Input(id=F_TEXT, debounce=True, maxLength=200)], md=3),
+        ], className="g-2 mb-2 no-print"),
+        html.P(shown, id=COUNT, className="text-muted"),
+        html.Div(table, id=TABLE),
+        html.H2("Cuentas", className="h4 mt-4"),
+        html.P(["Se administran en la consola del servidor: ",
+                html.Code("python -m dashboard users add|list|set-role|disable|enable|password"),
+                "."], className="text-muted"),
+        users_view(),
+    ])
+
+
+def register_callbacks(app: dash.Dash) -> None:
+    @auth.callback(
+        app, auth.ADMIN,
+        Output(TABLE, "children"),
+        Output(COUNT, "children"),
+        Input(F_USER, "value"), Input(F_ACTION, "value"), Input(F_SINCE, "date"),
+        Input(F_UNTIL, "date"), Input(F_TEXT, "value"),
+        prevent_initial_call=True,
+    )
+    def filter_entries(user, action, since, until, text):
+        auth.require(auth.ADMIN)
+        flt = AuditFilter(user=str(user or "")[:80], action=str(action or ""),
+                          since=_date(since), until=_date(until), text=str(text or "")[:200])
+        return entries_view(flt)

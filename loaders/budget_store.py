@@ -1,8 +1,10 @@
 """Storing budget movements: spending workbook imports (versions) and movements typed in the form.
 
 Stored movements are never updated or deleted (triggers refuse it): a correction is a new movement
-that reverses an earlier one. Sessions are owned by the caller, as in `loaders.store`, except
-`import_spending`, which runs its own transaction.
+that reverses an earlier one. `add_movement` and `reverse_movement` work in the caller's session,
+as in `loaders.store`; `save_movement`, `save_reversal` and `import_spending` run their own write
+transaction, and raise `loaders.errors.StorageUnavailable` (nothing stored) when the database
+cannot take the write.
 """
 
 from __future__ import annotations
@@ -34,7 +36,8 @@ from loaders.model import BudgetLine, Finding
 from loaders.schema import Base, BudgetRow, Plan, Version
 from loaders.settings import Settings
 from loaders.spending import read_spending
-from loaders.store import AlreadyImported, plan_label, record_audit, sha256_of, writer
+from loaders.storage_errors import write_transaction
+from loaders.store import AlreadyImported, plan_label, record_audit, sha256_of
 from loaders.text import fmt_date, fmt_money
 
 
@@ -167,7 +170,13 @@ def movements_of(session: Session, plan_id: int) -> list[Movement]:
 
 
 def add_movement(
-    session: Session, plan_id: int, m: Movement, *, user: str, now: datetime | None = None
+    session: Session,
+    plan_id: int,
+    m: Movement,
+    *,
+    user: str,
+    remote_addr: str = "",
+    now: datetime | None = None,
 ) -> int:
     """Store a movement typed in the form (after `validate_movement`); returns its id.
 
@@ -188,7 +197,7 @@ def add_movement(
         "sheet": None, "cell": None,
     }]).scalar_one()
     record_audit(
-        session, "movement_added", user=user, now=now,
+        session, "movement_added", user=user, remote_addr=remote_addr, now=now,
         detail=f"movimiento {movement_id}: {MOMENTO_LABELS[m.momento]} {fmt_money(m.amount)} "
         f"partida {m.partida} del {fmt_date(m.date)} (POA {plan_id})",
     )
@@ -196,7 +205,13 @@ def add_movement(
 
 
 def reverse_movement(
-    session: Session, movement_id: int, *, user: str, on: date, now: datetime | None = None
+    session: Session,
+    movement_id: int,
+    *,
+    user: str,
+    on: date,
+    remote_addr: str = "",
+    now: datetime | None = None,
 ) -> int:
     """Cancel a form movement with a new one (same partida and momento, negated amount).
 
@@ -241,11 +256,43 @@ def reverse_movement(
         "created_by": user, "created_at": now, "source": "formulario", "sheet": None, "cell": None,
     }]).scalar_one()
     record_audit(
-        session, "movement_reversed", user=user, now=now,
+        session, "movement_reversed", user=user, remote_addr=remote_addr, now=now,
         detail=f"movimiento {new_id} revierte el {movement_id} ({fmt_money(float(row.amount))}, "
         f"partida {row.partida})",
     )
     return new_id
+
+
+def save_movement(
+    engine: Engine,
+    plan_id: int,
+    m: Movement,
+    *,
+    user: str,
+    remote_addr: str = "",
+    now: datetime | None = None,
+) -> int:
+    """`add_movement` in its own write transaction. Raises InvalidMovement or StorageUnavailable,
+    storing nothing."""
+    with write_transaction(engine) as session:
+        return add_movement(session, plan_id, m, user=user, remote_addr=remote_addr, now=now)
+
+
+def save_reversal(
+    engine: Engine,
+    movement_id: int,
+    *,
+    user: str,
+    on: date,
+    remote_addr: str = "",
+    now: datetime | None = None,
+) -> int:
+    """`reverse_movement` in its own write transaction. Raises ValueError or StorageUnavailable,
+    storing nothing."""
+    with write_transaction(engine) as session:
+        return reverse_movement(
+            session, movement_id, user=user, on=on, remote_addr=remote_addr, now=now
+        )
 
 
 def _duplicate(session: Session, sha256: str) -> AlreadyImported | None:
@@ -299,13 +346,14 @@ def import_spending(
     transaction, with its audit entry. Returns (version number, findings).
 
     The findings are those met reading the file plus `check_movements` of its movements against the
-    plan's latest POA budget. Raises NotAPoaWorkbook (nothing stored) and AlreadyImported.
+    plan's latest POA budget. Raises NotAPoaWorkbook, AlreadyImported and StorageUnavailable
+    (StorageBusy, StorageFull); then nothing is stored.
     """
     movements, read_findings = read_spending(data, settings, file_name=file_name)
     sha256 = sha256_of(data)
     for attempt in range(5):
         try:
-            with Session(writer(engine)) as session, session.begin():
+            with write_transaction(engine) as session:
                 duplicate = _duplicate(session, sha256)
                 if duplicate:
                     raise duplicate

@@ -8,11 +8,18 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from loaders.errors import NotAPoaWorkbook
+from loaders.errors import NotAPoaWorkbook, StorageUnavailable
 from loaders.settings import Settings
 from loaders.xlsx_package import check_file_size
 
-EXIT_OK, EXIT_NOT_A_POA, EXIT_USAGE = 0, 2, 2
+EXIT_OK, EXIT_NOT_A_POA, EXIT_USAGE, EXIT_STORAGE = 0, 2, 2, 3
+EXIT_CODES = f"""\
+códigos de salida:
+  {EXIT_OK}  correcto (también si el archivo ya estaba guardado)
+  {EXIT_NOT_A_POA}  el archivo no es un libro del POA legible, o la orden es incorrecta
+  {EXIT_STORAGE}  la base de datos no pudo guardar (ocupada por otra carga, disco lleno u otra
+     falla); no se guardó nada y el motivo se indica en una línea
+"""
 
 
 def _date(text: str) -> date:
@@ -30,7 +37,8 @@ def _year(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m loaders", description="Lee, revisa y guarda libros del POA (.xlsx)."
+        prog="python -m loaders", description="Lee, revisa y guarda libros del POA (.xlsx).",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="Lee un libro y muestra lo que encontró.")
@@ -38,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date, default=None, help="Fecha de corte (AAAA-MM-DD).")
     check.add_argument("--year", type=_year, default=None, help="Año fiscal (si no, se deduce).")
     check.add_argument("--json", action="store_true", help="Salida JSON.")
-    imp = sub.add_parser("import", help="Lee, revisa y guarda un libro como nueva versión.")
+    imp = sub.add_parser(
+        "import", help="Lee, revisa y guarda un libro como nueva versión.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     imp.add_argument("file", type=Path)
     imp.add_argument("--as-of", type=_date, default=None)
     imp.add_argument("--year", type=_year, default=None)
@@ -79,12 +90,14 @@ def cmd_check(args, settings: Settings) -> int:
 
 def cmd_import(args, settings: Settings) -> int:
     from loaders.db import create_schema, make_engine
+    from loaders.storage_errors import storage_errors
     from loaders.store import AlreadyImported, import_workbook
 
     engine = make_engine(settings=settings)
-    create_schema(engine)
     identity = {"municipio": args.municipio, "direccion": args.direccion, "area": args.area}
     try:
+        with storage_errors():
+            create_schema(engine)
         stored = import_workbook(
             engine, _read(args.file, settings), settings, file_name=args.file.name, uploaded_by=args.user,
             as_of=args.as_of or date.today(), year=args.year, identity=identity,
@@ -107,13 +120,17 @@ def cmd_versions(args, settings: Settings) -> int:
 
     from loaders.db import create_schema, make_engine
     from loaders.queries import list_plans, list_versions
+    from loaders.storage_errors import storage_errors
 
     engine = make_engine(settings=settings)
-    create_schema(engine)
-    with Session(engine) as session:
-        plans = list_plans(session)
-        versions = list_versions(session)
-    engine.dispose()
+    try:
+        with storage_errors():
+            create_schema(engine)
+            with Session(engine) as session:
+                plans = list_plans(session)
+                versions = list_versions(session)
+    finally:
+        engine.dispose()
     if not plans:
         print("No hay POA guardados.")
     for plan in plans:
@@ -135,6 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     except NotAPoaWorkbook as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_NOT_A_POA
+    except StorageUnavailable as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_STORAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

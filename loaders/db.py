@@ -14,8 +14,17 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 WRITE = {"poa_write": True}
 
 
-def make_engine(url: str | None = None, settings: Settings | None = None) -> Engine:
-    """An engine for `url` (default: the settings' database), with SQLite tuned for safety."""
+def make_engine(
+    url: str | None = None,
+    settings: Settings | None = None,
+    *,
+    busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+) -> Engine:
+    """An engine for `url` (default: the settings' database), with SQLite tuned for safety.
+
+    On SQLite a writer waits up to `busy_timeout_ms` for another writer's lock before failing
+    with "database is locked" (see `loaders.storage_errors`).
+    """
     settings = settings or Settings.from_env()
     url = url or settings.effective_database_url
     parsed = make_url(url)
@@ -24,7 +33,7 @@ def make_engine(url: str | None = None, settings: Settings | None = None) -> Eng
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
     )
 
     @event.listens_for(engine, "connect")
@@ -35,7 +44,7 @@ def make_engine(url: str | None = None, settings: Settings | None = None) -> Eng
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

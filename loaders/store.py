@@ -1,4 +1,8 @@
-"""Storing an import as a new version: one transaction, bulk inserts, never an update."""
+"""Storing an import as a new version: one transaction, bulk inserts, never an update.
+
+A write the database refuses (busy, disk full, I/O or connection failure) raises
+`loaders.errors.StorageUnavailable` with a Spanish sentence, and nothing of it is stored.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from loaders.schema import (
     Version,
 )
 from loaders.settings import Settings
+from loaders.storage_errors import write_transaction
 from loaders.text import fold
 
 
@@ -215,10 +220,12 @@ def save_upload(
 
     Two uploads at the same moment both end as versions: on SQLite the write lock queues them;
     on PostgreSQL the loser of a race for a version number or a new plan retries.
+    Raises AlreadyImported, or StorageUnavailable (StorageBusy, StorageFull) when the database
+    cannot take the write; either way nothing is stored.
     """
     for attempt in range(attempts):
         try:
-            with Session(writer(engine)) as session, session.begin():
+            with write_transaction(engine) as session:
                 stored = store_upload(session, upload, uploaded_by=uploaded_by)
                 record_audit(
                     session, "version_saved", user=uploaded_by, remote_addr=remote_addr,
@@ -243,7 +250,10 @@ def import_workbook(
     year: int | None = None,
     identity: dict[str, object] | None = None,
 ) -> StoredVersion:
-    """Read, check and store a workbook in one transaction (raises NotAPoaWorkbook, AlreadyImported)."""
+    """Read, check and store a workbook in one transaction.
+
+    Raises NotAPoaWorkbook, AlreadyImported or StorageUnavailable; then nothing is stored.
+    """
     upload = prepare_upload(
         data, settings, file_name=file_name, as_of=as_of, year=year, identity=identity
     )

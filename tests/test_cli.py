@@ -197,6 +197,17 @@ def test_missing_file_exits_2_with_one_line(tmp_path):
     assert result.stderr.splitlines() == [f"No existe el archivo «{tmp_path / 'no_existe.xlsx'}»."]
 
 
+@pytest.mark.parametrize("command", [(), ("import",)])
+def test_help_documents_the_exit_codes_including_3_for_a_refused_write(command):
+    result = run_loaders(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    codes = result.stdout.split("códigos de salida:", 1)[1]
+    lines = [line.split(None, 1) for line in codes.splitlines() if line[:4].strip().isdigit()]
+    assert [number for number, _ in lines] == ["0", "2", "3"]
+    assert "no se guardó nada" in codes
+    assert "ocupada" in dict(lines)["3"] and "disco lleno" in dict(lines)["3"]
+
+
 # -- import and versions -------------------------------------------------------------------------
 
 

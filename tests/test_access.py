@@ -80,10 +80,8 @@ def _inputs(specs: list[dict]) -> list:
 
 def payload(key: str, entry: dict) -> dict:
     """The body the Dash renderer posts for this callback (inputs empty, as before any input)."""
-    if key.startswith(".."):
-        outputs = [_spec(p) for p in key.strip(".").split("...")]
-    else:
-        outputs = _spec(key)
+    multi = key.startswith("..")
+    outputs = [_spec(p) for p in key.strip(".").split("...")] if multi else _spec(key)
     first = next((s for s in entry["inputs"] if not str(s["id"]).startswith("{")), None)
     return {
         "output": key, "outputs": outputs, "inputs": _inputs(entry["inputs"]),

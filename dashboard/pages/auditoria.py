@@ -33,8 +33,9 @@ def _date(value) -> date | None:
 def entries_view(flt: AuditFilter) -> tuple[html.Div, str]:
     with Session(get_services().engine) as session:
         rows, total = audit_entries(session, flt, LIMIT)
-    shown = (f"{total:,} registro" + ("" if total == 1 else "s")) + (f"; se muestran los {LIMIT:,} más recientes"
-                                      if total > LIMIT else "")
+    shown = f"{total:,} registro" + ("" if total == 1 else "s")
+    if total > LIMIT:
+        shown += f"; se muestran los {LIMIT:,} más recientes"
     if not rows:
         return html.P("Ningún registro coincide con el filtro.", className="text-muted"), shown
     body = [html.Tr([html.Td(f"{r.at:%d/%m/%Y %H:%M:%S}", className="text-nowrap"),

@@ -34,8 +34,9 @@ from loaders.budget_store import (
     reverse_movement,
     spending_imports_of,
 )
-from loaders.errors import NotAPoaWorkbook
-from loaders.store import AlreadyImported, writer
+from loaders.errors import NotAPoaWorkbook, StorageUnavailable
+from loaders.storage_errors import write_transaction
+from loaders.store import AlreadyImported
 from loaders.text import fmt_date, fmt_money
 
 dash.register_page(__name__, path="/presupuesto", name="Presupuesto",
@@ -261,13 +262,15 @@ def register_callbacks(app: dash.Dash) -> None:
                             amount=value)
         try:
             # add_movement validates against the plan's budget and year, and audits the entry.
-            with Session(writer(get_services().engine)) as session, session.begin():
+            with write_transaction(get_services().engine) as session:
                 add_movement(session, data.plan.id, movement, user=auth.who(),
                              remote_addr=auth.remote_addr())
         except InvalidMovement as exc:
             return dbc.Alert([html.Strong("No se registró el movimiento: "),
                               html.Ul([html.Li(r) for r in exc.reasons])],
                              color="danger", id="movement-error"), no_update
+        except StorageUnavailable as exc:
+            return dbc.Alert(exc.message, color="warning", id="movement-error"), no_update
         return dbc.Alert(f"Registrado: {MOMENTO_LABELS.get(momento, momento)} de "
                          f"{fmt_money(value)} en la partida {movement.partida}.",
                          color="success", id="movement-saved"), body(data, True)
@@ -288,7 +291,7 @@ def register_callbacks(app: dash.Dash) -> None:
         auth.require_budget(data.plan.id)
         try:
             movement_id = int(trigger["id"])
-            with Session(writer(get_services().engine)) as session, session.begin():
+            with write_transaction(get_services().engine) as session:
                 row = session.get(MovementRow, movement_id)
                 if row is None or row.plan_id != data.plan.id:  # the id comes from the client
                     raise ValueError(f"El movimiento {movement_id} no es de este POA.")
@@ -297,6 +300,8 @@ def register_callbacks(app: dash.Dash) -> None:
                                  remote_addr=auth.remote_addr())
         except ValueError as exc:
             return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
+        except StorageUnavailable as exc:
+            return dbc.Alert(exc.message, color="warning", id="movement-error"), no_update
         return dbc.Alert("Movimiento revertido con un movimiento de reversa.", color="success",
                          id="movement-saved"), body(data, True)
 
@@ -328,6 +333,8 @@ def register_callbacks(app: dash.Dash) -> None:
             return dbc.Alert(exc.message, color="danger", id="movement-error"), no_update
         except AlreadyImported as exc:
             return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
+        except StorageUnavailable as exc:
+            return dbc.Alert(exc.message, color="warning", id="movement-error"), no_update
         return dbc.Alert(f"Libro de ejercicio cargado con {len(findings)} hallazgos "
                          f"({datetime.now():%d/%m/%Y %H:%M}).", color="success",
                          id="movement-saved"), body(data, True)

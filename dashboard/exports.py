@@ -1,7 +1,9 @@
-"""Downloads built on the server: Excel tables with every text cell escaped against formulas."""
+"""Downloads built on the server: Excel and CSV tables with every text cell escaped against
+formulas (CSV/formula injection: a cell a spreadsheet would run as a formula)."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Sequence
 
@@ -46,13 +48,30 @@ def table_workbook(title: str, headers: Sequence[str], rows: Sequence[Sequence[o
 SEVERITY_WORDS = {"error": "Error", "warning": "Advertencia", "info": "Aviso"}
 
 
+FINDINGS_HEADERS = ("Severidad", "Código", "Actividad", "Ubicación", "Mensaje", "Partida")
+
+
+def findings_rows(findings: Sequence[Finding]) -> list[list[object]]:
+    return [
+        [SEVERITY_WORDS.get(f.severity, f.severity), f.code, f.activity, f.where, f.message,
+         f.partida]
+        for f in findings
+    ]
+
+
 def findings_workbook(findings: Sequence[Finding]) -> bytes:
-    return table_workbook(
-        "Hallazgos",
-        ["Severidad", "Código", "Actividad", "Ubicación", "Mensaje", "Partida"],
-        [
-            [SEVERITY_WORDS.get(f.severity, f.severity), f.code, f.activity, f.where, f.message,
-             f.partida]
-            for f in findings
-        ],
-    )
+    return table_workbook("Hallazgos", FINDINGS_HEADERS, findings_rows(findings))
+
+
+def table_csv(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
+    """Comma-separated, UTF-8 with a BOM (so Excel reads the accents), text cells escaped."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # comma, quotes only where needed, CRLF line ends
+    writer.writerow([escape_cell(h) for h in headers])
+    for row in rows:
+        writer.writerow(["" if v is None else escape_cell(v) for v in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def findings_csv(findings: Sequence[Finding]) -> bytes:
+    return table_csv(FINDINGS_HEADERS, findings_rows(findings))

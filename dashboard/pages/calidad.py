@@ -1,4 +1,5 @@
-"""Calidad de datos: every finding of the version, sortable and filterable, with an Excel copy."""
+"""Calidad de datos: every finding of the version, sortable and filterable, with an Excel copy
+and a CSV copy."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dash_table, dcc, html, no_update
 
-from dashboard import ids
+from dashboard import auth, ids
 from dashboard.components import SEVERITY_WORDS, empty_state, page_header
-from dashboard.exports import findings_workbook
+from dashboard.exports import findings_csv, findings_workbook
 from dashboard.state import page_data, query_from_search
 from loaders.checks import CODE_TITLES
 
@@ -22,6 +23,8 @@ dash.register_page(
 TABLE = "calidad-table"
 DOWNLOAD = "calidad-download"
 DOWNLOAD_BUTTON = "calidad-download-button"
+CSV_DOWNLOAD = "calidad-download-csv"
+CSV_BUTTON = "calidad-download-csv-button"
 SEVERITY_FILTER = "calidad-severity"
 
 
@@ -75,6 +78,8 @@ def layout(**query) -> html.Div:
                     dbc.Button("Descargar Excel", id=DOWNLOAD_BUTTON, color="primary",
                                className="ms-auto"),
                     dcc.Download(id=DOWNLOAD),
+                    dbc.Button("Descargar CSV", id=CSV_BUTTON, color="primary", outline=True),
+                    dcc.Download(id=CSV_DOWNLOAD),
                 ], className="d-flex align-items-center gap-3 mb-2 no-print"),
                 dash_table.DataTable(
                     id=TABLE,
@@ -105,8 +110,16 @@ def layout(**query) -> html.Div:
     ])
 
 
+def file_name(data, extension: str) -> str:
+    """`hallazgos_<área>_<año>_<corte>.<ext>`, with only safe characters."""
+    plan = data.plan
+    name = f"hallazgos_{plan.area or 'poa'}_{plan.fiscal_year}_{data.selection.as_of}.{extension}"
+    return "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)
+
+
 def register_callbacks(app: dash.Dash) -> None:
-    @app.callback(
+    @auth.callback(
+        app, auth.READ,
         Output(TABLE, "data"),
         Input(SEVERITY_FILTER, "value"),
         State(ids.LOCATION, "search"),
@@ -118,7 +131,8 @@ def register_callbacks(app: dash.Dash) -> None:
             return no_update
         return rows_of([f for f in data.view.findings if not selected or f.severity in selected])
 
-    @app.callback(
+    @auth.callback(
+        app, auth.READ,
         Output(DOWNLOAD, "data"),
         Input(DOWNLOAD_BUTTON, "n_clicks"),
         State(ids.LOCATION, "search"),
@@ -128,7 +142,18 @@ def register_callbacks(app: dash.Dash) -> None:
         data = page_data(query_from_search(search))
         if not n_clicks or data is None:
             return no_update
-        plan = data.plan
-        name = f"hallazgos_{plan.area or 'poa'}_{plan.fiscal_year}_{data.selection.as_of}.xlsx"
-        safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in name)
-        return dcc.send_bytes(findings_workbook(data.view.findings), safe)
+        return dcc.send_bytes(findings_workbook(data.view.findings), file_name(data, "xlsx"))
+
+    @auth.callback(
+        app, auth.READ,
+        Output(CSV_DOWNLOAD, "data"),
+        Input(CSV_BUTTON, "n_clicks"),
+        State(ids.LOCATION, "search"),
+        prevent_initial_call=True,
+    )
+    def download_csv(n_clicks, search):
+        data = page_data(query_from_search(search))
+        if not n_clicks or data is None:
+            return no_update
+        return dcc.send_bytes(findings_csv(data.view.findings), file_name(data, "csv"),
+                              type="text/csv")

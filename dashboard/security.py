@@ -1,0 +1,61 @@
+"""Security headers on every response, with a Content-Security-Policy as strict as Dash allows.
+
+Dash writes a few inline scripts into its index page: the renderer start-up and the code of
+inline clientside callbacks. Rather than allowing every inline script, the policy lists the
+SHA-256 of each one (`app.csp_hashes()`). Those scripts are only all known once every callback is
+registered and Dash's `_setup_server` (a `before_request` hook) has collected the global ones, so
+the hashes are computed at each response, after Dash's hook has run (hashing a few short
+scripts costs microseconds, and a callback added late is never left out).
+
+No `'unsafe-eval'`: Dash's renderer, its components and the Plotly traces the dashboard draws
+run without `eval`/`new Function`, which the browser tests check (a CSP violation is a console
+error). Styles keep `'unsafe-inline'` because Dash components, Plotly and the DataTable set inline
+styles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash
+import flask
+
+HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+# Every directive but script-src, whose hashes depend on the app.
+POLICY = {
+    "default-src": "'self'",
+    "style-src": "'self' 'unsafe-inline'",
+    "img-src": "'self' data: blob:",
+    "font-src": "'self' data:",
+    "connect-src": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "object-src": "'none'",
+}
+
+
+def content_security_policy(script_hashes: Sequence[str]) -> str:
+    directives = {"default-src": POLICY["default-src"],
+                  "script-src": " ".join(["'self'", *script_hashes])}
+    directives.update((k, v) for k, v in POLICY.items() if k != "default-src")
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def register(app: dash.Dash) -> None:
+    """Add the headers to every Flask response of `app` (pages, callbacks, files, errors)."""
+    @app.server.after_request
+    def add_security_headers(response: flask.Response) -> flask.Response:
+        for name, value in HEADERS.items():
+            response.headers[name] = value
+        # csp_hashes() also moves callbacks registered with `dash.clientside_callback` into the
+        # app, as Dash's own index page does.
+        response.headers["Content-Security-Policy"] = content_security_policy(app.csp_hashes())
+        return response

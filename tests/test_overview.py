@@ -1,0 +1,96 @@
+"""The state overview aggregates with the same rules as each POA's own pages."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.orm import Session
+
+from dashboard.state_figures import semaforo_stack
+from dashboard.views import plan_view
+from loaders.overview import current_activities, summarize
+from loaders.queries import list_plans, load_version
+from loaders.settings import REPO_ROOT
+from loaders.store import import_workbook
+from tests.builders import activity, write_poa
+
+CORTE = date(2026, 11, 21)
+EXAMPLES = sorted((REPO_ROOT / "sample_data").glob("ejemplo_*.xlsx"))
+
+
+@pytest.fixture
+def loaded(engine, settings, sample_bytes, tmp_path):
+    for path in EXAMPLES:
+        import_workbook(engine, path.read_bytes(), settings, file_name=path.name,
+                        uploaded_by="prueba", as_of=CORTE)
+    import_workbook(engine, sample_bytes, settings, file_name="poa.xlsx", uploaded_by="prueba",
+                    as_of=CORTE)
+    other = tmp_path / "fresnillo.xlsx"
+    write_poa(other, [activity(1, goal=10, programmed=10, achieved=10, pct="100%"),
+                      activity(2, goal=20, programmed=20, achieved=0, pct="0%",
+                               end=date(2026, 6, 30), months=list(range(1, 7)))])
+    import_workbook(engine, other.read_bytes(), settings, file_name=other.name,
+                    uploaded_by="prueba", as_of=CORTE,
+                    identity={"municipio": "Fresnillo", "direccion": "Cultura",
+                              "area": "Cultura", "fiscal_year": 2026})
+    return engine
+
+
+def test_overview_matches_each_poas_own_view(loaded, settings):
+    with Session(loaded) as session:
+        facts = current_activities(session)
+        views = {}
+        for plan in list_plans(session):
+            doc = load_version(session, plan.current_version_id).doc
+            views[plan.id] = plan_view(doc, CORTE, settings)
+    overview = summarize(facts, CORTE)
+    assert overview.total.activities == sum(len(v.activities) for v in views.values())
+    for tallies in overview.areas.values():
+        for tally in tallies:
+            view = views[tally.plan_id]
+            assert (tally.rojo, tally.amarillo, tally.verde) == (
+                view.counts.get("rojo", 0), view.counts.get("amarillo", 0),
+                view.counts.get("verde", 0))
+            assert tally.index_pct == pytest.approx(view.index_pct)
+            assert tally.expected_index_pct == pytest.approx(view.expected_index_pct)
+    sombrerete = next(t for t in overview.municipios if t.name == "Sombrerete")
+    migrantes = next(t for t in overview.areas["Sombrerete"] if t.name == "Migrantes y Ex braceros")
+    assert round(migrantes.index_pct, 1) == 11.6 and migrantes.activities == 16
+    assert len(sombrerete.plans) == len(EXAMPLES) + 1
+    assert sorted(t.name for t in overview.municipios) == ["Fresnillo", "Sombrerete"]
+
+
+def test_overview_figure_draws_one_bar_per_group_not_per_activity(loaded):
+    with Session(loaded) as session:
+        overview = summarize(current_activities(session), CORTE)
+    fig = semaforo_stack(overview.municipios)
+    assert [len(trace.y) for trace in fig.data] == [2] * len(fig.data)
+    assert [trace.name for trace in fig.data][:3] == ["■ Rojo", "▲ Amarillo", "● Verde"]
+    total = sum(sum(trace.x) for trace in fig.data)
+    assert total == overview.total.activities
+
+
+def test_fresnillo_counts(loaded):
+    with Session(loaded) as session:
+        overview = summarize(current_activities(session), CORTE)
+    fresnillo = next(t for t in overview.municipios if t.name == "Fresnillo")
+    assert (fresnillo.activities, fresnillo.verde, fresnillo.rojo, fresnillo.overdue) == (2, 1, 1, 1)
+    assert round(fresnillo.index_pct, 1) == 33.3  # 10 / 30
+    assert overview.municipios[0].name == "Fresnillo"  # half its activities in red: worst first
+
+
+def test_state_page_drills_down_from_municipio_to_poa(tmp_path):
+    import dash
+
+    from dashboard.app import create_app
+    from loaders.settings import Settings
+
+    app = create_app(Settings(data_dir=tmp_path / "data"))
+    layout = next(p["layout"] for p in dash.page_registry.values() if p["path"] == "/estado")
+    with app.server.test_request_context("/estado"):
+        page = str(layout(corte="2026-11-21"))
+        assert "estado-table" in page and "Sombrerete" in page and "municipio=Sombrerete" in page
+        detail = str(layout(corte="2026-11-21", municipio="Sombrerete"))
+        assert "estado-areas" in detail and "Migrantes y Ex braceros" in detail
+        assert "?poa=" in detail and "11.6" in detail

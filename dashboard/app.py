@@ -10,11 +10,12 @@ from pathlib import Path
 import dash
 from sqlalchemy.orm import Session
 
-from dashboard import downloads, layout
+from dashboard import auth, downloads, feedback, layout, security
 from dashboard.services import EXTENSION, Services
+from loaders.accounts import ensure_admin
 from loaders.budget_store import import_spending
 from loaders.db import create_schema, make_engine
-from loaders.errors import NotAPoaWorkbook
+from loaders.errors import NotAPoaWorkbook, StorageUnavailable
 from loaders.queries import count_versions
 from loaders.settings import REPO_ROOT, Settings
 from loaders.store import AlreadyImported, import_workbook
@@ -47,15 +48,28 @@ def seed_if_empty(services: Services) -> None:
                 services.engine, path.read_bytes(), services.settings, file_name=path.name,
                 uploaded_by="ejemplo", as_of=date.today(),
             )
-        except (NotAPoaWorkbook, AlreadyImported) as exc:
+        except (NotAPoaWorkbook, AlreadyImported, StorageUnavailable) as exc:
             log.error("Sample workbook %s not imported: %s", path.name, exc)
     spending = sample.parent / SAMPLE_SPENDING
     if stored is not None and spending.is_file():
         try:
             import_spending(services.engine, stored.plan_id, spending.read_bytes(),
                             services.settings, file_name=spending.name, uploaded_by="ejemplo")
-        except (NotAPoaWorkbook, AlreadyImported) as exc:
+        except (NotAPoaWorkbook, AlreadyImported, StorageUnavailable) as exc:
             log.error("Sample spending workbook not imported: %s", exc)
+
+
+def announce_admin(password: str | None) -> None:
+    """Print the first administrator's password once, on the console that started the app."""
+    if password is None:
+        return
+    print(
+        "\n  Se creó la cuenta de administración del Tablero POA.\n"
+        f"  Usuario: admin    Contraseña: {password}\n"
+        "  Anótela ahora: no se volverá a mostrar. Cámbiela con\n"
+        "  python -m dashboard users password admin\n",
+        flush=True,
+    )
 
 
 def create_app(settings: Settings | None = None) -> dash.Dash:
@@ -64,6 +78,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     create_schema(engine)
     services = Services(settings=settings, engine=engine)
     seed_if_empty(services)
+    announce_admin(ensure_admin(engine))
 
     app = dash.Dash(
         __name__,
@@ -75,15 +90,19 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         suppress_callback_exceptions=True,
         title="Tablero POA",
         update_title=None,
+        on_error=feedback.on_callback_error,  # no traceback reaches a user
+        compress=True,  # gzip through flask-compress
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {"http-equiv": "content-language", "content": "es-MX"},
         ],
     )
     app.server.extensions[EXTENSION] = services
+    auth.register(app, settings)
     # Uploads arrive base64-encoded inside the callback's JSON: 4/3 of the file plus some room.
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings.max_file_mb * MB * 4 / 3 + MB)
     downloads.register_routes(app.server)
+    security.register(app)
     app.layout = layout.frame
     layout.register_callbacks(app)
     for page in dash.page_registry.values():

@@ -25,7 +25,7 @@ from tests.browser import (
 
 pytestmark = pytest.mark.browser
 CORTE = "2026-11-21"
-PAGES = ["/", "/metas", "/cronograma", "/calidad"]
+PAGES = ["/", "/metas", "/cronograma", "/calidad", "/estado"]
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +66,8 @@ def test_each_page_loads_without_console_errors(driver, live, path):
     assert console_errors(driver) == []
     nav = [a.text for a in driver.find_elements(By.CSS_SELECTOR, ".navbar .nav-link")]
     assert nav[:4] == ["Resumen", "Metas", "Cronograma", "Calidad de datos"]
-    assert {"Municipio", "Historial", "Cargar POA"} <= set(nav)
+    assert {"Municipio", "Estado", "Historial"} <= set(nav)
+    assert "Cargar POA" not in nav  # a visitor who has not signed in may only read
 
 
 def test_resumen_shows_the_efficiency_index_and_semaforo_counts(driver, live):

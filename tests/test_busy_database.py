@@ -1,0 +1,57 @@
+"""A locked SQLite database gives the user a Spanish "try again" sentence, never an error page."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import sqlite3
+
+from sqlalchemy.orm import Session
+
+from dashboard.app import create_app
+from loaders.accounts import add_user
+from loaders.db import make_engine
+from loaders.errors import BUSY_MESSAGE
+from loaders.queries import count_versions
+from loaders.settings import Settings
+from tests.test_access import PASSWORD, login, payload
+
+
+def test_a_save_while_another_writer_holds_the_lock_says_try_again(tmp_path, sample_bytes):
+    settings = Settings(data_dir=tmp_path / "data", sample_workbook=tmp_path / "none.xlsx")
+    app = create_app(settings)
+    services = app.server.extensions["tablero_poa"]
+    # The same database with a short wait, so the test does not sit through the 30 s default.
+    engine = make_engine(settings=settings, busy_timeout_ms=300)
+    app.server.extensions["tablero_poa"] = dataclasses.replace(services, engine=engine)
+    add_user(engine, "planea", PASSWORD, "planeacion", by="prueba")
+    client, _ = login(app, "planea")
+    key = next(k for k in app.callback_map if k.startswith("..carga-result.children..."))
+    body = payload(key, app.callback_map[key])
+    values = {
+        "carga-save": 1, "carga-filename": "poa.xlsx", "carga-municipio": "Sombrerete",
+        "carga-direccion": "Desarrollo Social", "carga-area": "Migrantes y Ex braceros",
+        "carga-year": 2026,
+        "carga-upload": "data:application/octet-stream;base64,"
+                        + base64.b64encode(sample_bytes).decode(),
+    }
+    for item in body["inputs"] + body["state"]:
+        item["value"] = values[item["id"] if item["property"] != "filename" else "carga-filename"]
+
+    holder = sqlite3.connect(settings.data_dir / "tablero_poa.sqlite3", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        busy = client.post("/_dash-update-component", json=body)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert busy.status_code == 200
+    text = json.dumps(busy.get_json(), ensure_ascii=False)
+    assert BUSY_MESSAGE in text and "Traceback" not in text
+    with Session(engine) as session:
+        assert count_versions(session) == 0  # nothing stored
+    saved = client.post("/_dash-update-component", json=body)
+    assert "Guardada la versión 1" in json.dumps(saved.get_json(), ensure_ascii=False)
+    engine.dispose()
+    services.engine.dispose()

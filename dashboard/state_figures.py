@@ -31,6 +31,7 @@ def semaforo_stack(tallies: Sequence) -> go.Figure:
             hovertemplate="%{y}: %{x:,d} actividades " + word.lower() + "<extra></extra>",
         )
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": 1.02, "x": 0,
+                                               "traceorder": "normal",
                                                "yanchor": "bottom"}, bargap=0.25)
     fig.update_yaxes(autorange="reversed", automargin=True, fixedrange=True)
     fig.update_xaxes(title_text="Actividades", separatethousands=True, fixedrange=True)

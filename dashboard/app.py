@@ -31,8 +31,11 @@ def seed_if_empty(services: Services) -> None:
     """On first start with an empty database, import the sample data so a new user sees it.
 
     The examples of other areas (`ejemplo_*.xlsx` beside the sample) go first and the real POA
-    last, so the real POA is the one shown by default.
+    last, so the real POA is the one shown by default. When another process (a second worker
+    starting at the same moment) stores a sample first, this one leaves the seeding to it.
     """
+    from sqlalchemy.exc import IntegrityError
+
     with Session(services.engine) as session:
         if count_versions(session):
             return
@@ -48,7 +51,10 @@ def seed_if_empty(services: Services) -> None:
                 services.engine, path.read_bytes(), services.settings, file_name=path.name,
                 uploaded_by="ejemplo", as_of=date.today(),
             )
-        except (NotAPoaWorkbook, AlreadyImported, StorageUnavailable) as exc:
+        except (AlreadyImported, IntegrityError):
+            log.info("Sample data is being imported by another process; skipped here.")
+            return
+        except (NotAPoaWorkbook, StorageUnavailable) as exc:
             log.error("Sample workbook %s not imported: %s", path.name, exc)
     spending = sample.parent / SAMPLE_SPENDING
     if stored is not None and spending.is_file():

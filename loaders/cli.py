@@ -1,4 +1,5 @@
-"""`python -m loaders check|import|versions`: the loader's command line (a public contract)."""
+"""`python -m loaders check|import|versions|import-dir|synth`: the loader's command line (a public
+contract)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,61 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("municipio", "direccion", "area"):
         imp.add_argument(f"--{name}", default=None, help=f"Indica {name} si el libro no lo dice.")
     sub.add_parser("versions", help="Lista los POA y sus versiones guardadas.")
+    imp_dir = sub.add_parser(
+        "import-dir", help="Guarda todos los libros .xlsx de una carpeta, en un solo proceso.",
+        description="Guarda cada libro .xlsx de la carpeta (no de sus subcarpetas) como nueva "
+        "versión de su POA; «LIBRO_ejercicio.xlsx» se carga como el ejercicio del presupuesto "
+        "del POA de «LIBRO.xlsx». Sale con 2 si algún archivo se rechazó.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    imp_dir.add_argument("dir", type=Path)
+    imp_dir.add_argument("--as-of", type=_date, default=None)
+    imp_dir.add_argument("--year", type=_year, default=None)
+    imp_dir.add_argument("--user", default="cli", help="Quién carga los archivos.")
+    synth = sub.add_parser(
+        "synth", help="Genera libros POA SINTÉTICOS (datos inventados) para pruebas y demos.",
+        description="Genera municipios × áreas libros POA con datos inventados, marcados como "
+        "SINTÉTICOS en cada hoja, con los 58 municipios de Zacatecas y 25 áreas típicas.",
+    )
+    synth.add_argument("--municipios", type=_between(1, 58), default=58,
+                       help="Cuántos municipios de Zacatecas (1 a 58; 58 por omisión).")
+    synth.add_argument("--areas", type=_between(1, 25), default=25,
+                       help="Cuántas áreas por municipio (1 a 25; 25 por omisión).")
+    synth.add_argument("--activities", type=_between(1, 10_000), default=16,
+                       help="Actividades por POA (16 por omisión).")
+    synth.add_argument("--out", type=Path, default=None,
+                       help="Carpeta de salida (por omisión POA_DATA_DIR/sinteticos).")
+    synth.add_argument("--seed", type=int, default=0,
+                       help="Semilla: la misma da los mismos libros.")
+    synth.add_argument("--year", type=_year, default=2026, help="Año fiscal (2026 por omisión).")
+    synth.add_argument("--spending", action="store_true",
+                       help="Escribe también un libro de ejercicio del presupuesto por POA.")
+    synth.add_argument("--import", dest="import_", action="store_true",
+                       help="Guarda después los libros en la base configurada (POA_DATABASE_URL "
+                       "o POA_DATA_DIR).")
+    synth.add_argument("--as-of", type=_date, default=None, help="Fecha de corte al importar.")
+    synth.add_argument("--user", default="sintetico", help="Quién carga los archivos al importar.")
     return parser
+
+
+def _between(low: int, high: int):
+    def parse(text: str) -> int:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"«{text}» no es un número entre {low} y {high:,}")
+        return int(text)
+
+    return parse
+
+
+def _progress(label: str):
+    """A progress callback that prints about every tenth of the way."""
+
+    def report(done: int, total: int) -> None:
+        step = max(1, total // 10)
+        if done % step == 0 or done == total:
+            print(f"  {label} {done:,}/{total:,} ({done * 100 // total} %)", flush=True)
+
+    return report
 
 
 def _read(path: Path, settings: Settings) -> bytes:
@@ -141,7 +196,81 @@ def cmd_versions(args, settings: Settings) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "import": cmd_import, "versions": cmd_versions}
+def _import(files: list[Path], where: str, args, settings: Settings) -> int:
+    from loaders.db import create_schema, make_engine
+    from loaders.storage_errors import storage_errors
+    from loaders.synth import import_files
+
+    engine = make_engine(settings=settings)
+    try:
+        with storage_errors():
+            create_schema(engine)
+        print(f"Importando {len(files):,} libros de {where} en la base…", flush=True)
+        report = import_files(
+            engine, files, settings, uploaded_by=args.user, as_of=args.as_of, year=args.year,
+            progress=_progress("archivos"),
+        )
+    finally:
+        engine.dispose()
+    rate = report.files / report.seconds if report.seconds else 0.0
+    print(
+        f"Listo en {report.seconds:,.1f} s ({rate:,.1f} archivos por segundo): "
+        f"{report.stored:,} versiones nuevas de POA, {report.already:,} ya estaban guardadas; "
+        f"{report.spending_stored:,} libros de ejercicio nuevos, {report.spending_already:,} ya "
+        f"estaban guardados; {len(report.refused):,} rechazados. Hallazgos de las versiones "
+        f"nuevas: {report.findings:,} (errores: {report.errors:,})."
+    )
+    for name in report.spending_without_poa:
+        print(f"  sin POA: {name} (no hay un libro POA con el mismo nombre sin «_ejercicio»)")
+    for name, reason in report.refused:
+        print(f"  rechazado: {name}: {reason}")
+    return EXIT_NOT_A_POA if report.refused else EXIT_OK
+
+
+def cmd_import_dir(args, settings: Settings) -> int:
+    if not args.dir.is_dir():
+        raise NotAPoaWorkbook(f"«{args.dir}» no es una carpeta.")
+    files = [p for p in args.dir.glob("*.xlsx") if p.is_file()]
+    return _import(files, str(args.dir), args, settings)
+
+
+def cmd_synth(args, settings: Settings) -> int:
+    import time
+
+    from loaders.synth import spending_path, write_workbooks
+
+    out = args.out or settings.data_dir / "sinteticos"
+    total = args.municipios * args.areas
+    print(
+        f"Generando {total:,} libros POA SINTÉTICOS ({args.municipios:,} municipios × "
+        f"{args.areas:,} áreas × {args.activities:,} actividades, semilla {args.seed}, "
+        f"año {args.year}) en {out}…", flush=True,
+    )
+    started = time.perf_counter()
+    paths = write_workbooks(
+        out, municipios=args.municipios, areas=args.areas, activities=args.activities,
+        seed=args.seed, year=args.year, spending=args.spending, progress=_progress("libros"),
+    )
+    seconds = time.perf_counter() - started
+    files = len(paths) * (2 if args.spending else 1)
+    spending = f" y {len(paths):,} libros de ejercicio del presupuesto" if args.spending else ""
+    print(
+        f"Listo: {len(paths):,} libros POA ({len(paths) * args.activities:,} actividades)"
+        f"{spending} en {seconds:,.1f} s ({files / seconds if seconds else 0:,.0f} archivos por "
+        "segundo).\nSon DATOS SINTÉTICOS: cada hoja lo dice en su celda A1, cada área termina en "
+        "«(SINTÉTICO)» y cada archivo empieza con «sintetico_»."
+    )
+    if args.import_:
+        args.year = None  # each workbook states its year
+        files = paths + ([spending_path(p) for p in paths] if args.spending else [])
+        return _import(files, str(out), args, settings)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "check": cmd_check, "import": cmd_import, "versions": cmd_versions,
+    "import-dir": cmd_import_dir, "synth": cmd_synth,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

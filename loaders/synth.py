@@ -1,0 +1,1353 @@
+"""Synthetic POA workbooks for benchmarks and demos (`python -m loaders synth`).
+
+Every workbook is plainly synthetic: each sheet opens with the banner cell "DATOS SINTÉTICOS — no
+son datos reales", every area name ends in "(SINTÉTICO)", the file names start with
+`sintetico_`, and the document properties say so. The data is invented but laid out the way real
+areas fill the template, in the few variants the sample and the examples show (see
+`sample_data/`): the official four sheets with a three-row merged cronograma header, two activity
+sheets with a two-row merged header, or one sheet holding everything; header rows lower or higher;
+Excel or text dates; percentages as 0.3 formatted as %, as 30 or as "30%"; months marked by a fill
+colour, "X" or "✓"; amounts as numbers or as "$ 1,234.00". Municipios are the 58 of Zacatecas
+(`data/municipios_zacatecas.csv`), areas 25 typical municipal ones, partidas from the CONAC
+classifier. A few activities carry deliberate errors (a % that does not match, an end before its
+start, a number as unit) so the checks have something to find.
+
+Workbooks are written straight as SpreadsheetML into a zip (no openpyxl: its write-only mode
+cannot merge cells, and its normal mode is ten times slower), with fixed timestamps: the same
+arguments always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import io
+import random
+import re
+import time
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from loaders.catalog import load_catalog
+from loaders.text import strip_accents
+
+BANNER = "DATOS SINTÉTICOS — no son datos reales"
+MARK = "SINTÉTICO"
+FILE_PREFIX = "sintetico_"
+SPENDING_SUFFIX = "_ejercicio"
+MUNICIPIOS_FILE = Path(__file__).with_name("data") / "municipios_zacatecas.csv"
+STATE = "Zacatecas"
+STATE_ABBREVIATION = "ZAC."
+MONTHS = (
+    "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio",
+    "Julio", "Agosto", "Septiembre", "Octubre", "Noviembre", "Diciembre",
+)
+# Rates of the deliberate inconsistencies, per activity.
+PCT_MISMATCH_RATE = 0.03
+END_BEFORE_START_RATE = 0.015
+UNIT_NUMBER_RATE = 0.02
+OVERSPENT_RATE = 0.04  # per partida, in the spending workbooks
+MAX_GOAL = 200
+
+
+# -------------------------------------------------------------------------------------------------
+# Reference data
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Municipio:
+    clave: str  # INEGI's three-digit code within the state
+    nombre: str
+
+
+@dataclass(frozen=True)
+class AreaSpec:
+    name: str
+    direccion: str
+    eje: str
+    lineas: tuple[str, ...]
+    activities: tuple[tuple[str, str], ...]  # (name, unit of measure)
+    partidas: tuple[str, ...]  # partidas genéricas (3 digits) of the CONAC classifier
+
+
+def _area(name, direccion, eje, lineas, activities, partidas) -> AreaSpec:
+    return AreaSpec(name, direccion, eje, tuple(lineas), tuple(activities), tuple(partidas))
+
+
+GOBIERNO = "Secretaría de Gobierno Municipal"
+TESORERIA = "Tesorería Municipal"
+SEGURIDAD = "Dirección de Seguridad Pública"
+AREAS: tuple[AreaSpec, ...] = (
+    _area("Obras Públicas", "Dirección de Obras Públicas", "Infraestructura para el desarrollo",
+          ["Vialidades", "Infraestructura básica", "Espacios públicos"],
+          [("Pavimentación de calles con concreto hidráulico", "calles"),
+           ("Construcción de banquetas y guarniciones", "obras"),
+           ("Rehabilitación de caminos rurales", "kilómetros"),
+           ("Ampliación de la red de drenaje", "obras"),
+           ("Construcción de techumbres en escuelas", "techumbres"),
+           ("Supervisión de obra pública", "supervisiones")],
+          ["242", "249", "261", "612", "614", "615"]),
+    _area("Servicios Públicos", "Dirección de Servicios Públicos Municipales",
+          "Servicios públicos de calidad", ["Alumbrado público", "Limpia", "Parques y jardines"],
+          [("Reposición de luminarias", "luminarias"),
+           ("Recolección de residuos sólidos", "rutas"),
+           ("Mantenimiento de parques y jardines", "espacios públicos"),
+           ("Bacheo de calles", "jornadas"),
+           ("Mantenimiento del panteón municipal", "mantenimientos"),
+           ("Campañas de descacharrización", "campañas")],
+          ["216", "246", "261", "291", "355", "358"]),
+    _area("Desarrollo Social", "Dirección de Desarrollo Social", "Bienestar social",
+          ["Atención a grupos vulnerables", "Alimentación", "Vivienda digna"],
+          [("Entrega de apoyos alimentarios", "despensas"),
+           ("Registro a programas sociales", "personas"),
+           ("Entrega de calentadores solares", "calentadores"),
+           ("Mejoramiento de vivienda", "acciones"),
+           ("Jornadas de bienestar en comunidades", "jornadas"),
+           ("Comedores comunitarios", "comedores")],
+          ["211", "221", "382", "436", "441"]),
+    _area("Protección Civil", GOBIERNO, "Seguridad y protección",
+          ["Cultura de prevención", "Gestión de riesgos", "Atención de emergencias"],
+          [("Simulacros de evacuación", "simulacros"),
+           ("Inspecciones de seguridad a comercios", "inspecciones"),
+           ("Capacitación en primeros auxilios", "cursos"),
+           ("Operativos vacacionales", "operativos"),
+           ("Atención de emergencias prehospitalarias", "servicios"),
+           ("Prevención de incendios forestales", "recorridos")],
+          ["254", "261", "272", "291", "355"]),
+    _area("DIF Municipal", "Sistema Municipal para el Desarrollo Integral de la Familia",
+          "Familias fuertes",
+          ["Asistencia social", "Atención a personas con discapacidad", "Infancia"],
+          [("Consultas en la Unidad Básica de Rehabilitación", "consultas"),
+           ("Entrega de desayunos escolares", "raciones"),
+           ("Apoyos funcionales a personas con discapacidad", "apoyos"),
+           ("Talleres de integración familiar", "talleres"),
+           ("Asesorías jurídicas familiares", "asesorías"),
+           ("Atención a adultos mayores en la casa de día", "personas")],
+          ["221", "253", "254", "382", "441"]),
+    _area("Migrantes", GOBIERNO, "Atención al migrante",
+          ["Vinculación con clubes", "Trámites", "Programas binacionales"],
+          [("Asesoría para trámite de pasaporte", "asesorías"),
+           ("Apoyo para citas de visa", "trámites"),
+           ("Reuniones con clubes de migrantes", "reuniones"),
+           ("Gestión de proyectos 2x1", "proyectos"),
+           ("Traslado de restos de connacionales", "apoyos"),
+           ("Apostillado de documentos", "documentos")],
+          ["211", "375", "376", "424", "441"]),
+    _area("Cultura", "Dirección de Educación y Cultura", "Cultura y tradiciones",
+          ["Difusión cultural", "Patrimonio", "Talleres artísticos"],
+          [("Festival cultural municipal", "festivales"),
+           ("Talleres de música y danza", "talleres"),
+           ("Presentaciones artísticas en comunidades", "presentaciones"),
+           ("Conservación del patrimonio histórico", "acciones"),
+           ("Fomento a la lectura en bibliotecas", "actividades"),
+           ("Exposiciones en la casa de la cultura", "exposiciones")],
+          ["211", "336", "382", "513", "521"]),
+    _area("Educación", "Dirección de Educación y Cultura", "Educación de calidad",
+          ["Infraestructura educativa", "Becas", "Valores cívicos"],
+          [("Entrega de becas municipales", "becas"),
+           ("Honores a la bandera en escuelas", "eventos"),
+           ("Mantenimiento menor de escuelas", "escuelas"),
+           ("Entrega de paquetes de útiles escolares", "paquetes"),
+           ("Concurso municipal de oratoria", "concursos"),
+           ("Círculos de alfabetización para adultos", "círculos")],
+          ["211", "217", "351", "442", "443"]),
+    _area("Deporte", "Instituto Municipal del Deporte", "Activación física y deporte",
+          ["Ligas municipales", "Infraestructura deportiva", "Activación física"],
+          [("Torneos de ligas municipales", "torneos"),
+           ("Activación física en plazas y escuelas", "sesiones"),
+           ("Mantenimiento de unidades deportivas", "mantenimientos"),
+           ("Entrega de material deportivo", "apoyos"),
+           ("Carrera atlética municipal", "eventos"),
+           ("Escuelas de iniciación deportiva", "escuelas")],
+          ["273", "351", "382", "441", "522"]),
+    _area("Ecología", "Dirección de Ecología y Medio Ambiente", "Medio ambiente sustentable",
+          ["Reforestación", "Educación ambiental", "Residuos"],
+          [("Reforestación de áreas verdes", "árboles"),
+           ("Pláticas de educación ambiental", "pláticas"),
+           ("Inspecciones a fuentes contaminantes", "inspecciones"),
+           ("Campañas de reciclaje", "campañas"),
+           ("Limpieza de arroyos y cauces", "jornadas"),
+           ("Esterilización de mascotas", "esterilizaciones")],
+          ["252", "261", "291", "359", "578"]),
+    _area("Catastro", TESORERIA, "Finanzas sanas",
+          ["Padrón catastral", "Recaudación del predial", "Cartografía"],
+          [("Actualización del padrón catastral", "predios"),
+           ("Levantamientos topográficos", "levantamientos"),
+           ("Avalúos catastrales", "avalúos"),
+           ("Campaña de descuento en el predial", "campañas"),
+           ("Digitalización de expedientes catastrales", "expedientes"),
+           ("Actualización de la cartografía municipal", "planos")],
+          ["211", "213", "214", "333", "515"]),
+    _area("Tesorería", TESORERIA, "Finanzas sanas",
+          ["Recaudación", "Control del gasto", "Rendición de cuentas"],
+          [("Informes de avance de gestión financiera", "informes"),
+           ("Campañas de regularización de contribuyentes", "campañas"),
+           ("Conciliaciones bancarias", "conciliaciones"),
+           ("Integración de la cuenta pública", "documentos"),
+           ("Atención a contribuyentes en ventanilla", "personas"),
+           ("Cobro de licencias de funcionamiento", "licencias")],
+          ["211", "214", "331", "336", "341"]),
+    _area("Desarrollo Económico", "Dirección de Desarrollo Económico", "Economía y empleo",
+          ["Empleo", "Emprendimiento", "Comercio local"],
+          [("Ferias del empleo", "ferias"),
+           ("Créditos a microempresas", "créditos"),
+           ("Capacitación a emprendedores", "cursos"),
+           ("Apertura rápida de empresas", "trámites"),
+           ("Expo de productores locales", "exposiciones"),
+           ("Vinculación con programas estatales de fomento", "gestiones")],
+          ["211", "334", "384", "431", "441"]),
+    _area("Turismo", "Dirección de Desarrollo Económico", "Economía y empleo",
+          ["Promoción turística", "Patrimonio y pueblos mágicos", "Servicios turísticos"],
+          [("Promoción de atractivos turísticos", "campañas"),
+           ("Recorridos guiados en el centro histórico", "recorridos"),
+           ("Capacitación a prestadores de servicios turísticos", "cursos"),
+           ("Participación en ferias turísticas", "ferias"),
+           ("Instalación de señalización turística", "señales"),
+           ("Atención en el módulo de información turística", "personas")],
+          ["211", "363", "372", "375", "384"]),
+    _area("Desarrollo Agropecuario", "Dirección de Desarrollo Rural", "Campo productivo",
+          ["Apoyo a productores", "Agua para el campo", "Ganadería"],
+          [("Entrega de semilla mejorada", "productores"),
+           ("Rehabilitación de bordos y represas", "bordos"),
+           ("Campaña de vacunación de ganado", "cabezas"),
+           ("Subsidio de fertilizante", "toneladas"),
+           ("Asesoría técnica a productores", "asesorías"),
+           ("Rastreo de caminos saca cosechas", "kilómetros")],
+          ["252", "261", "431", "563", "574"]),
+    _area("Seguridad Pública", SEGURIDAD, "Seguridad y protección",
+          ["Prevención del delito", "Profesionalización policial", "Proximidad social"],
+          [("Patrullajes preventivos", "patrullajes"),
+           ("Pláticas de prevención del delito en escuelas", "pláticas"),
+           ("Capacitación de elementos policiales", "cursos"),
+           ("Operativos en fiestas patronales", "operativos"),
+           ("Evaluaciones de control de confianza", "evaluaciones"),
+           ("Reuniones con comités vecinales", "reuniones")],
+          ["261", "271", "282", "283", "334", "355"]),
+    _area("Tránsito y Vialidad", SEGURIDAD, "Seguridad y protección",
+          ["Educación vial", "Señalamiento", "Movilidad"],
+          [("Pintura de señalamiento horizontal", "metros lineales"),
+           ("Cursos de educación vial", "cursos"),
+           ("Operativos de alcoholimetría", "operativos"),
+           ("Instalación de señalamiento vertical", "señales"),
+           ("Expedición de permisos de circulación", "permisos"),
+           ("Apoyo vial en entradas y salidas de escuelas", "servicios")],
+          ["249", "261", "271", "282", "355"]),
+    _area("Agua Potable y Alcantarillado", "Sistema Municipal de Agua Potable y Alcantarillado",
+          "Servicios públicos de calidad", ["Abasto de agua", "Saneamiento", "Cultura del agua"],
+          [("Reparación de fugas en la red", "reparaciones"),
+           ("Mantenimiento de pozos y equipos de bombeo", "mantenimientos"),
+           ("Instalación de tomas domiciliarias", "tomas"),
+           ("Desazolve de drenaje", "metros lineales"),
+           ("Cloración y monitoreo de la calidad del agua", "muestras"),
+           ("Pláticas de cultura del agua", "pláticas")],
+          ["249", "251", "261", "311", "357", "613"]),
+    _area("Salud Municipal", "Dirección de Salud Municipal", "Bienestar social",
+          ["Prevención", "Salud comunitaria", "Control sanitario"],
+          [("Jornadas de salud en comunidades", "jornadas"),
+           ("Campañas de vacunación antirrábica", "dosis"),
+           ("Verificación sanitaria a establecimientos", "verificaciones"),
+           ("Pláticas de prevención de adicciones", "pláticas"),
+           ("Detección de diabetes e hipertensión", "detecciones"),
+           ("Control de fauna nociva", "acciones")],
+          ["253", "254", "259", "382", "441"]),
+    _area("Instituto de la Mujer", "Instituto Municipal de las Mujeres", "Igualdad sustantiva",
+          ["Prevención de la violencia", "Empoderamiento económico", "Salud de la mujer"],
+          [("Asesorías jurídicas y psicológicas a mujeres", "asesorías"),
+           ("Talleres de autoempleo para mujeres", "talleres"),
+           ("Campaña de prevención de la violencia de género", "campañas"),
+           ("Jornadas de detección de cáncer de mama", "jornadas"),
+           ("Conmemoración del Día Internacional de la Mujer", "eventos"),
+           ("Capacitación en igualdad al personal del ayuntamiento", "cursos")],
+          ["211", "334", "336", "382", "441"]),
+    _area("Juventud", "Instituto Municipal de la Juventud", "Juventud con oportunidades",
+          ["Participación juvenil", "Prevención", "Emprendimiento juvenil"],
+          [("Premio municipal de la juventud", "convocatorias"),
+           ("Talleres de prevención de adicciones para jóvenes", "talleres"),
+           ("Torneos juveniles", "torneos"),
+           ("Foros de participación juvenil", "foros"),
+           ("Apoyos a proyectos de jóvenes emprendedores", "proyectos"),
+           ("Brigadas de servicio social", "brigadas")],
+          ["211", "273", "382", "441", "442"]),
+    _area("Registro Civil", GOBIERNO, "Gobierno cercano",
+          ["Identidad", "Modernización", "Campañas"],
+          [("Expedición de actas certificadas", "actas"),
+           ("Campaña de matrimonios colectivos", "campañas"),
+           ("Registro extemporáneo de nacimientos", "registros"),
+           ("Digitalización de libros del archivo", "libros"),
+           ("Módulos itinerantes en comunidades", "módulos"),
+           ("Corrección administrativa de actas", "trámites")],
+          ["211", "212", "214", "218", "515"]),
+    _area("Contraloría Municipal", "Órgano Interno de Control", "Gobierno honesto y transparente",
+          ["Fiscalización", "Declaraciones patrimoniales", "Quejas y denuncias"],
+          [("Auditorías a áreas del ayuntamiento", "auditorías"),
+           ("Revisión de expedientes de obra pública", "expedientes"),
+           ("Recepción de declaraciones patrimoniales", "declaraciones"),
+           ("Atención a quejas y denuncias ciudadanas", "quejas"),
+           ("Actas de entrega-recepción", "actas"),
+           ("Capacitación en ética pública", "cursos")],
+          ["211", "214", "331", "334", "375"]),
+    _area("Transparencia", "Unidad de Transparencia", "Gobierno honesto y transparente",
+          ["Acceso a la información", "Datos abiertos", "Protección de datos"],
+          [("Atención a solicitudes de acceso a la información", "solicitudes"),
+           ("Actualización de obligaciones en la Plataforma Nacional", "actualizaciones"),
+           ("Capacitación a enlaces de transparencia", "cursos"),
+           ("Sesiones del comité de transparencia", "sesiones"),
+           ("Publicación de datos abiertos", "conjuntos de datos"),
+           ("Verificación de avisos de privacidad", "avisos")],
+          ["211", "214", "317", "334", "597"]),
+    _area("Recursos Humanos", "Oficialía Mayor", "Gobierno eficiente",
+          ["Administración de personal", "Capacitación", "Control de bienes"],
+          [("Elaboración de la nómina quincenal", "nóminas"),
+           ("Capacitación al personal del ayuntamiento", "cursos"),
+           ("Actualización de expedientes de personal", "expedientes"),
+           ("Inventario de bienes muebles", "inventarios"),
+           ("Evaluación del desempeño", "evaluaciones"),
+           ("Control de asistencia del personal", "reportes")],
+          ["211", "214", "334", "398", "515"]),
+)
+# Appended to an activity's name once an area's list is used up (more activities than names).
+QUALIFIERS = (
+    "", " en la cabecera municipal", " en comunidades rurales", " en colonias populares",
+    " (segunda etapa)", " (programa permanente)", " con participación ciudadana",
+    " en coordinación con el gobierno estatal",
+)
+ACCIONES = ("Fortalecer", "Ampliar", "Mejorar", "Consolidar", "Impulsar", "Garantizar")
+
+
+@cache
+def load_municipios(path: Path = MUNICIPIOS_FILE) -> tuple[Municipio, ...]:
+    """The 58 municipios of Zacatecas in INEGI order."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return tuple(Municipio(row["clave"], row["nombre"]) for row in csv.DictReader(fh))
+
+
+def synthetic_area(name: str) -> str:
+    return f"{name} ({MARK})"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", strip_accents(text).lower()).strip("_")
+
+
+def spending_path(poa: Path) -> Path:
+    """Where the spending workbook of a synthetic POA workbook goes (beside it)."""
+    return poa.with_name(f"{poa.stem}{SPENDING_SUFFIX}{poa.suffix}")
+
+
+# -------------------------------------------------------------------------------------------------
+# The invented data
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SynthActivity:
+    number: int
+    name: str
+    eje: str
+    linea_estrategica: str
+    linea_accion: str
+    actividad_especifica: str
+    responsable: str
+    unit: str | int  # an int is a deliberate error: a number instead of a unit
+    goal: int
+    programmed: int
+    achieved: int
+    declared_pct: float
+    start: date
+    end: date
+    months: tuple[int, ...]
+
+
+@dataclass
+class Layout:
+    """How the area filled the template: which variant and which habits."""
+
+    variant: str  # "oficial", "dos_hojas" or "una_hoja"
+    offset: int  # extra rows above the header
+    dates: str  # "excel" or "text"
+    pct: str  # "fraction" (0.3 formatted as %), "number" (30) or "text" ("30%")
+    marks: str  # "fill", "X" or "✓"
+    money: str  # "number" or "text"
+    municipio_label: bool  # a "Municipio:" line besides the signature "SOMBRERETE, ZAC."
+    orange: bool = False  # the fill colour of planned months: orange instead of blue
+
+
+@dataclass
+class SynthPlan:
+    municipio: str
+    direccion: str
+    area: str  # with the synthetic mark
+    area_base: str  # without it
+    objetivo: str
+    year: int
+    activities: list[SynthActivity]
+    budget: list[tuple[str, str, float]]
+    layout: Layout
+    file_name: str
+
+
+def _goal(rng: random.Random) -> int:
+    """Between 1 and 200, small goals more common than large ones, as in real POAs."""
+    return max(1, min(MAX_GOAL, round(MAX_GOAL ** rng.random())))
+
+
+@cache
+def _last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _window(rng: random.Random, year: int) -> tuple[date, date]:
+    kind = rng.random()
+    if kind < 0.35:
+        return date(year, 1, 1), date(year, 12, 31)
+    if kind < 0.75:
+        start = rng.choice([date(year, 1, 2), date(year, 2, 1), date(year, 2, 2),
+                            date(year, 3, 1), date(year, 4, 1)])
+        end = rng.choice([_last_day(year, 6), _last_day(year, 9), _last_day(year, 11),
+                          date(year, 12, 15), date(year, 12, 31)])
+        return start, end
+    month = rng.randint(1, 11)
+    return date(year, month, 1), _last_day(year, min(12, month + rng.randint(0, 2)))
+
+
+def _months(start: date, end: date, year: int) -> tuple[int, ...]:
+    if end < start:  # an invalid window marks no month, as in the sample
+        return ()
+    return tuple(
+        m for m in range(1, 13) if start <= _last_day(year, m) and end >= date(year, m, 1)
+    )
+
+
+def _elapsed(start: date, end: date, when: date) -> float:
+    if when < start:
+        return 0.0
+    if when >= end:
+        return 1.0
+    return ((when - start).days + 1) / ((end - start).days + 1)
+
+
+def make_activity(
+    rng: random.Random, number: int, area: AreaSpec, year: int, captured: date, index: int
+) -> SynthActivity:
+    base, unit = area.activities[index % len(area.activities)]
+    round_ = index // len(area.activities)
+    qualifier = QUALIFIERS[round_ % len(QUALIFIERS)]
+    if round_ >= len(QUALIFIERS):
+        qualifier += f" — grupo {round_ // len(QUALIFIERS) + 1}"
+    name = base + qualifier
+    linea = area.lineas[index % len(area.lineas)]
+    goal = _goal(rng)
+    start, end = _window(rng, year)
+    months = _months(start, end, year)
+    # Progress at the capture date: mostly behind what the elapsed time asks for.
+    draw = rng.random()
+    if draw < 0.08:
+        achieved = goal
+    elif draw < 0.16:
+        achieved = 0
+    else:
+        expected = _elapsed(start, end, captured)
+        achieved = min(goal, round(goal * expected * rng.uniform(0.25, 1.1)))
+    declared = float(round(achieved / goal * 100))
+    if rng.random() < PCT_MISMATCH_RATE:
+        declared = float(min(100, declared + rng.choice([10, 15, 20, 25, 30, 40])))
+        if declared == round(achieved / goal * 100):
+            declared = max(0.0, declared - 20)
+    if rng.random() < END_BEFORE_START_RATE:
+        if rng.random() < 0.5:  # the year typed wrong
+            end = date(year - 1, end.month, min(end.day, _last_day(year - 1, end.month).day))
+        else:  # the dates swapped
+            start, end = max(start, end), min(start, end) - timedelta(days=1)
+            if end >= start:
+                end = start - timedelta(days=30)
+        months = ()
+    unit_value: str | int = goal if rng.random() < UNIT_NUMBER_RATE else unit
+    return SynthActivity(
+        number=number, name=name, eje=area.eje, linea_estrategica=linea,
+        linea_accion=f"{rng.choice(ACCIONES)} {linea.lower()} en el municipio.",
+        actividad_especifica=f"{base} conforme al programa anual del área.",
+        responsable=f"Titular de {area.name}", unit=unit_value, goal=goal, programmed=goal,
+        achieved=achieved, declared_pct=declared, start=start, end=end, months=months,
+    )
+
+
+def make_budget(rng: random.Random, area: AreaSpec) -> list[tuple[str, str, float]]:
+    catalog = load_catalog()
+    count = rng.randint(min(3, len(area.partidas)), len(area.partidas))
+    generics = sorted(rng.sample(area.partidas, count))
+    lines = []
+    for generic in generics:
+        code = generic + "1"
+        name = catalog.official_name(code) or ""
+        scale = {"2": 250_000, "3": 400_000, "4": 900_000, "5": 350_000, "6": 3_000_000}
+        amount = float(round(scale[code[0]] * rng.uniform(0.1, 1.0), -3))
+        lines.append((code, name, amount))
+    return lines
+
+
+def make_layout(rng: random.Random) -> Layout:
+    return Layout(
+        variant=rng.choices(["oficial", "dos_hojas", "una_hoja"], weights=[45, 30, 25])[0],
+        offset=rng.choice([0, 0, 1, 2, 3]),
+        dates=rng.choice(["excel", "excel", "text"]),
+        pct=rng.choice(["fraction", "number", "text"]),
+        marks=rng.choice(["fill", "X", "✓"]),
+        money=rng.choice(["number", "number", "text"]),
+        municipio_label=rng.random() < 0.5,
+        orange=rng.random() < 0.3,
+    )
+
+
+def make_plan(
+    municipio: Municipio, area_index: int, activities: int, *, seed: int, year: int
+) -> SynthPlan:
+    """The invented POA of one area of one municipio: the same arguments, the same plan."""
+    area = AREAS[area_index]
+    rng = random.Random(f"poa:{seed}:{year}:{municipio.clave}:{area_index}:{activities}")
+    layout = make_layout(rng)
+    captured = date(year, rng.randint(4, 11), 28)  # the month this report was filled in
+    acts = [make_activity(rng, i + 1, area, year, captured, i) for i in range(activities)]
+    name = (f"{FILE_PREFIX}{municipio.clave}_{slug(municipio.nombre)}_{area_index + 1:02d}_"
+            f"{slug(area.name)}_{year}.xlsx")
+    return SynthPlan(
+        municipio=municipio.nombre, direccion=area.direccion, area=synthetic_area(area.name),
+        area_base=area.name,
+        objetivo=(f"Cumplir los programas de {area.name} en beneficio de la población de "
+                  f"{municipio.nombre} ({BANNER.lower()})."),
+        year=year, activities=acts, budget=make_budget(rng, area), layout=layout,
+        file_name=name,
+    )
+
+
+# -------------------------------------------------------------------------------------------------
+# A minimal, fast SpreadsheetML writer
+# -------------------------------------------------------------------------------------------------
+
+# Cell styles (indices into cellXfs of STYLES_XML).
+S_DEFAULT, S_TITLE, S_BANNER, S_BOLD, S_HEADER, S_TEXT, S_CENTER, S_DATE, S_PCT, S_MONEY = range(10)
+S_FILL_BLUE, S_FILL_ORANGE, S_TOTAL, S_TOTAL_MONEY, S_WRAP = range(10, 15)
+
+STYLES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>\
+<numFmt numFmtId="165" formatCode="&quot;$ &quot;#,##0.00"/></numFmts>
+<fonts count="4"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
+<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
+<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>\
+<font><b/><sz val="14"/><color rgb="FFC00000"/><name val="Calibri"/><family val="2"/></font></fonts>
+<fills count="5"><fill><patternFill patternType="none"/></fill>\
+<fill><patternFill patternType="gray125"/></fill>\
+<fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/>\
+</patternFill></fill>\
+<fill><patternFill patternType="solid"><fgColor rgb="FF8DB4E2"/><bgColor indexed="64"/>\
+</patternFill></fill>\
+<fill><patternFill patternType="solid"><fgColor rgb="FFF4B084"/><bgColor indexed="64"/>\
+</patternFill></fill></fills>
+<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>\
+<border><left style="thin"><color rgb="FF000000"/></left><right style="thin">\
+<color rgb="FF000000"/></right><top style="thin"><color rgb="FF000000"/></top>\
+<bottom style="thin"><color rgb="FF000000"/></bottom><diagonal/></border></borders>
+<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
+<cellXfs count="15">\
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
+<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" \
+applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" \
+wrapText="1"/></xf>\
+<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" \
+applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>\
+<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" \
+applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>\
+<xf numFmtId="164" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
+applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>\
+<xf numFmtId="9" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
+applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>\
+<xf numFmtId="165" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
+applyBorder="1"/>\
+<xf numFmtId="0" fontId="0" fillId="3" borderId="1" xfId="0" applyFill="1" applyBorder="1"/>\
+<xf numFmtId="0" fontId="0" fillId="4" borderId="1" xfId="0" applyFill="1" applyBorder="1"/>\
+<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1"/>\
+<xf numFmtId="165" fontId="1" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
+applyFont="1" applyBorder="1"/>\
+<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
+<alignment vertical="top" wrapText="1"/></xf>\
+</cellXfs>
+<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
+</styleSheet>"""
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_EXCEL_EPOCH = date(1899, 12, 30)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+@cache
+def column_letter(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+class SheetWriter:
+    """The cells of one worksheet (1-based rows and columns), merges, widths and frozen panes."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.rows: dict[int, list[tuple[int, object, int]]] = {}
+        self.merges: list[str] = []
+        self.widths: dict[int, float] = {}
+        self.freeze: tuple[int, int] | None = None  # (rows, columns) frozen
+
+    def put(self, row: int, col: int, value: object, style: int = S_DEFAULT) -> None:
+        self.rows.setdefault(row, []).append((col, value, style))
+
+    def put_row(self, row: int, first_col: int, values: Iterable[object], style: int) -> None:
+        cells = self.rows.setdefault(row, [])
+        for i, value in enumerate(values):
+            cells.append((first_col + i, value, style))
+
+    def merge(self, row0: int, col0: int, row1: int, col1: int) -> None:
+        self.merges.append(f"{column_letter(col0)}{row0}:{column_letter(col1)}{row1}")
+
+    def banner(self, last_col: int) -> None:
+        self.put(1, 1, BANNER, S_BANNER)
+        self.merge(1, 1, 1, last_col)
+
+
+class WorkbookWriter:
+    def __init__(self, title: str, stamp: datetime) -> None:
+        self.title = title
+        self.stamp = stamp
+        self.sheets: list[SheetWriter] = []
+        self.strings: dict[str, int] = {}
+
+    def sheet(self, name: str) -> SheetWriter:
+        sheet = SheetWriter(name)
+        self.sheets.append(sheet)
+        return sheet
+
+    def _string(self, text: str) -> int:
+        index = self.strings.get(text)
+        if index is None:
+            index = self.strings[text] = len(self.strings)
+        return index
+
+    def _sheet_xml(self, sheet: SheetWriter) -> str:
+        out: list[str] = []
+        last_row = max(sheet.rows, default=1)
+        last_col = max((c for cells in sheet.rows.values() for c, _, _ in cells), default=1)
+        out.append(
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
+            f'xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><dimension ref="A1:'
+            f'{column_letter(last_col)}{last_row}"/><sheetViews><sheetView workbookViewId="0"'
+        )
+        if sheet is self.sheets[0]:
+            out.append(' tabSelected="1"')
+        if sheet.freeze:
+            rows, cols = sheet.freeze
+            split = (f' xSplit="{cols}"' if cols else "") + (f' ySplit="{rows}"' if rows else "")
+            pane = "bottomRight" if rows and cols else ("bottomLeft" if rows else "topRight")
+            out.append(
+                f'><pane{split} topLeftCell="{column_letter(cols + 1)}{rows + 1}" '
+                f'activePane="{pane}" state="frozen"/></sheetView></sheetViews>'
+            )
+        else:
+            out.append("/></sheetViews>")
+        out.append('<sheetFormatPr defaultRowHeight="15"/>')
+        if sheet.widths:
+            out.append("<cols>")
+            for col in sorted(sheet.widths):
+                out.append(f'<col min="{col}" max="{col}" width="{sheet.widths[col]}" '
+                           'customWidth="1"/>')
+            out.append("</cols>")
+        out.append("<sheetData>")
+        for r in sorted(sheet.rows):
+            out.append(f'<row r="{r}">')
+            for c, value, style in sorted(sheet.rows[r], key=lambda cell: cell[0]):
+                ref = f"{column_letter(c)}{r}"
+                s = f' s="{style}"' if style else ""
+                if value is None or value == "":
+                    out.append(f'<c r="{ref}"{s}/>')
+                elif isinstance(value, str):
+                    out.append(f'<c r="{ref}"{s} t="s"><v>{self._string(value)}</v></c>')
+                elif isinstance(value, date):
+                    out.append(f'<c r="{ref}"{s}><v>{(value - _EXCEL_EPOCH).days}</v></c>')
+                elif isinstance(value, float) and value.is_integer():
+                    out.append(f'<c r="{ref}"{s}><v>{int(value)}</v></c>')
+                else:
+                    out.append(f'<c r="{ref}"{s}><v>{value!r}</v></c>')
+            out.append("</row>")
+        out.append("</sheetData>")
+        if sheet.merges:
+            out.append(f'<mergeCells count="{len(sheet.merges)}">')
+            out.extend(f'<mergeCell ref="{ref}"/>' for ref in sheet.merges)
+            out.append("</mergeCells>")
+        out.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
+                   'footer="0.3"/><pageSetup orientation="landscape"/></worksheet>')
+        return "".join(out)
+
+    def to_bytes(self) -> bytes:
+        sheets_xml = [self._sheet_xml(sheet) for sheet in self.sheets]
+        n = len(self.sheets)
+        strings = "".join(
+            f'<si><t xml:space="preserve">{_xml_text(text)}</t></si>' for text in self.strings
+        )
+        stamp = self.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+        parts = {
+            "[Content_Types].xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://'
+                'schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
+                'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
+                'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                'spreadsheetml.sheet.main+xml"/>'
+                + "".join(
+                    f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                    for i in range(1, n + 1)
+                )
+                + '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats'
+                '-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings'
+                '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
+                'sharedStrings+xml"/><Override PartName="/docProps/core.xml" ContentType="'
+                'application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName='
+                '"/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                'extended-properties+xml"/></Types>'
+            ),
+            "_rels/.rels": (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+                f'xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" Type="{_REL_NS}/officeDocument" '
+                'Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.'
+                'openxmlformats.org/package/2006/relationships/metadata/core-properties" '
+                f'Target="docProps/core.xml"/><Relationship Id="rId3" Type="{_REL_NS}/'
+                'extended-properties" Target="docProps/app.xml"/></Relationships>'
+            ),
+            "docProps/app.xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties '
+                'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+                '<Application>Tablero POA (loaders/synth.py)</Application></Properties>'
+            ),
+            "docProps/core.xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
+                'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+                'core-properties" '
+                'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/'
+                'terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                f"<dc:title>{_xml_text(self.title)}</dc:title>"
+                f"<dc:description>{_xml_text(BANNER)}</dc:description>"
+                "<dc:creator>Tablero POA (loaders/synth.py)</dc:creator>"
+                f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+                "</cp:coreProperties>"
+            ),
+            "xl/workbook.xml": (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook '
+                f'xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews><workbookView/></bookViews>'
+                "<sheets>"
+                + "".join(
+                    f'<sheet name="{_xml_attr(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
+                    for i, s in enumerate(self.sheets, start=1)
+                )
+                + "</sheets></workbook>"
+            ),
+            "xl/_rels/workbook.xml.rels": (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
+                f'xmlns="{_PKG_REL_NS}">'
+                + "".join(
+                    f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" '
+                    f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1)
+                )
+                + f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
+                f'<Relationship Id="rId{n + 2}" Type="{_REL_NS}/sharedStrings" '
+                'Target="sharedStrings.xml"/></Relationships>'
+            ),
+            "xl/styles.xml": STYLES_XML,
+            "xl/sharedStrings.xml": (
+                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_MAIN_NS}" '
+                f'count="{len(self.strings)}" uniqueCount="{len(self.strings)}">{strings}</sst>'
+            ),
+        }
+        for i, xml in enumerate(sheets_xml, start=1):
+            parts[f"xl/worksheets/sheet{i}.xml"] = xml
+        zdt = self.stamp.timetuple()[:6]
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name, content in parts.items():
+                info = zipfile.ZipInfo(name, date_time=zdt)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, content.encode("utf-8"))
+        return buffer.getvalue()
+
+
+def _xml_text(text: str) -> str:
+    return escape(_CONTROL.sub("", text))
+
+
+def _xml_attr(text: str) -> str:
+    return escape(_CONTROL.sub("", text), {'"': "&quot;"})
+
+
+# -------------------------------------------------------------------------------------------------
+# The three layouts
+# -------------------------------------------------------------------------------------------------
+
+CATALOG_HEADERS_OFICIAL = (
+    "Nº", "Actividad / Proyecto General", "Eje Estratégico del Plan Municipal de Desarrollo",
+    "Línea Estratégica del Plan Municipal de Desarrollo",
+    "Línea de Acción del Plan Municipal de Desarrollo", "Actividad Específica",
+)
+
+
+def _fmt_date(value: date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _date_cell(plan: SynthPlan, value: date) -> tuple[object, int]:
+    if plan.layout.dates == "text":
+        return _fmt_date(value), S_CENTER
+    return value, S_DATE
+
+
+def _pct_cell(plan: SynthPlan, points: float) -> tuple[object, int]:
+    if plan.layout.pct == "fraction":
+        return points / 100, S_PCT
+    if plan.layout.pct == "text":
+        return f"{points:g}%", S_CENTER
+    return points, S_CENTER
+
+
+def _money_cell(plan: SynthPlan, amount: float, total: bool = False) -> tuple[object, int]:
+    if plan.layout.money == "text":
+        return f"$ {amount:,.2f}", S_TOTAL if total else S_CENTER
+    return amount, S_TOTAL_MONEY if total else S_MONEY
+
+
+def _mark(plan: SynthPlan, ws: SheetWriter, row: int, col: int, planned: bool) -> None:
+    marks = plan.layout.marks
+    if marks == "fill":  # colour only, no value, as the official template asks
+        fill = S_FILL_ORANGE if plan.layout.orange else S_FILL_BLUE
+        ws.put(row, col, None, fill if planned else S_CENTER)
+    else:
+        ws.put(row, col, marks if planned else None, S_CENTER)
+
+
+def _labels(plan: SynthPlan, ws: SheetWriter, row: int) -> int:
+    """Municipio (sometimes), Dirección, Área and Objetivo: label, then value in the next cell."""
+    pairs = [("Dirección:", plan.direccion), ("Área:", plan.area), ("Objetivo:", plan.objetivo)]
+    if plan.layout.municipio_label:
+        pairs.insert(0, ("Municipio:", f"{plan.municipio}, {STATE}"))
+    for label, value in pairs:
+        ws.put(row, 1, label, S_BOLD)
+        ws.put(row, 2, value, S_WRAP)
+        row += 1
+    return row
+
+
+def _signatures(plan: SynthPlan, ws: SheetWriter, row: int, cols=(1, 3, 5)) -> None:
+    """The signature block; the approver's line carries the place, as in "SOMBRERETE, ZAC."."""
+    blocks = [
+        ["Elaboró", "______________________________", f"Titular de {plan.area_base}",
+         plan.area_base.upper()],
+        ["Revisó", "______________________________", "Titular de la Unidad de Planeación"],
+        ["Aprobó", "______________________________", "Presidencia Municipal",
+         f"{plan.municipio.upper()}, {STATE_ABBREVIATION}"],
+    ]
+    for col, lines in zip(cols, blocks, strict=True):
+        for i, text in enumerate(lines):
+            ws.put(row + i, col, text, S_BOLD if i == 0 else S_WRAP)
+
+
+def _catalog_values(act: SynthActivity) -> list[object]:
+    return [act.name, act.eje, act.linea_estrategica, act.linea_accion, act.actividad_especifica]
+
+
+def _budget(plan: SynthPlan, ws: SheetWriter, row: int, headers=("PARTIDA", "NOMBRE", "CANTIDAD"),
+            int_codes: bool = True) -> int:
+    """Header, one row per partida and a TOTAL that adds up; returns the next free row."""
+    ws.put_row(row, 1, headers, S_HEADER)
+    row += 1
+    for code, name, amount in plan.budget:
+        ws.put(row, 1, int(code) if int_codes else code, S_CENTER)
+        ws.put(row, 2, name, S_TEXT)
+        ws.put(row, 3, *_money_cell(plan, amount))
+        row += 1
+    ws.put(row, 1, "TOTAL", S_TOTAL)
+    ws.put(row, 2, None, S_TOTAL)
+    ws.put(row, 3, *_money_cell(plan, sum(a for _, _, a in plan.budget), total=True))
+    return row + 1
+
+
+def _layout_oficial(plan: SynthPlan, wb: WorkbookWriter) -> None:
+    """The official template: POA, Cronograma (three merged header rows), Presupuesto, Observ."""
+    year, o = plan.year, plan.layout.offset
+    ws = wb.sheet("POA")
+    ws.banner(6)
+    ws.put(2, 1, f"POA (PLAN OPERATIVO ANUAL) {year}", S_TITLE)
+    ws.merge(2, 1, 2, 6)
+    _labels(plan, ws, 4)
+    header = 9 + o
+    ws.put_row(header, 1, CATALOG_HEADERS_OFICIAL, S_HEADER)
+    for i, act in enumerate(plan.activities):
+        r = header + 1 + i
+        ws.put(r, 1, act.number, S_CENTER)
+        ws.put_row(r, 2, _catalog_values(act), S_TEXT)
+    ws.widths = {1: 8, 2: 36, 3: 24, 4: 24, 5: 44, 6: 44}
+    ws.freeze = (header, 0)
+
+    ws = wb.sheet("Cronograma")
+    ws.banner(9)
+    ws.put(2, 1, f"CRONOGRAMA {year}", S_TITLE)
+    top = 4 + o
+    first = {1: "N°", 2: "Actividad", 3: "Responsable", 4: "Unidad de medida", 5: "Meta Anual",
+             6: str(year), 10: f"{year} Cronograma Programado", 22: "Fechas de metas"}
+    second = {6: "Meta Programada", 8: "Meta Alcanzada", 22: "Inicio", 23: "fin"}
+    second.update({10 + i: MONTHS[i] for i in range(12)})
+    third = {6: "N°", 7: "%", 8: "N°", 9: "%"}
+    for col in range(1, 24):  # every header cell styled, also those a merge covers
+        for r, texts in ((top, first), (top + 1, second), (top + 2, third)):
+            ws.put(r, col, texts.get(col), S_HEADER)
+    for col in range(1, 6):
+        ws.merge(top, col, top + 2, col)
+    ws.merge(top, 6, top, 9)
+    ws.merge(top, 10, top, 21)
+    ws.merge(top, 22, top, 23)
+    ws.merge(top + 1, 6, top + 1, 7)
+    ws.merge(top + 1, 8, top + 1, 9)
+    for col in [*range(10, 22), 22, 23]:
+        ws.merge(top + 1, col, top + 2, col)
+    for i, act in enumerate(plan.activities):
+        r = top + 3 + i
+        ws.put_row(r, 1, [act.number], S_CENTER)
+        ws.put(r, 2, act.name, S_TEXT)
+        ws.put(r, 3, act.responsable, S_TEXT)
+        ws.put_row(r, 4, [act.unit, act.goal, act.programmed], S_CENTER)
+        ws.put(r, 7, *_pct_cell(plan, 100.0))
+        ws.put(r, 8, act.achieved, S_CENTER)
+        ws.put(r, 9, *_pct_cell(plan, act.declared_pct))
+        for month in range(1, 13):
+            _mark(plan, ws, r, 9 + month, month in act.months)
+        ws.put(r, 22, *_date_cell(plan, act.start))
+        ws.put(r, 23, *_date_cell(plan, act.end))
+    ws.widths = {1: 5, 2: 40, 3: 24, 4: 12, 5: 9, 6: 11, 7: 7, 8: 11, 9: 7, 22: 12, 23: 12}
+    ws.freeze = (top + 2, 2)
+
+    ws = wb.sheet("Presupuesto")
+    ws.banner(3)
+    ws.put(2, 1, "Presupuesto Estimado", S_TITLE)
+    _budget(plan, ws, 4)
+    ws.widths = {1: 12, 2: 52, 3: 18}
+
+    ws = wb.sheet("Observaciones")
+    ws.banner(5)
+    ws.put(2, 1, "Observaciones.", S_TITLE)
+    _signatures(plan, ws, 4)
+    ws.widths = {1: 40, 2: 4, 3: 40, 4: 4, 5: 40}
+
+
+def _layout_dos_hojas(plan: SynthPlan, wb: WorkbookWriter) -> None:
+    """«Actividades» and «Calendario» (two merged header rows), «Presupuesto» with signatures."""
+    year, o = plan.year, plan.layout.offset
+    ws = wb.sheet("Actividades")
+    ws.banner(7)
+    ws.put(2, 1, f"POA {year} — {plan.direccion}", S_TITLE)
+    _labels(plan, ws, 4)
+    header = 9 + o
+    ws.put_row(header, 1, ("Nº", "Actividad", "Eje", "Línea estratégica", "Línea de acción",
+                           "Actividad específica", "Responsable"), S_HEADER)
+    for i, act in enumerate(plan.activities):
+        r = header + 1 + i
+        ws.put(r, 1, act.number, S_CENTER)
+        ws.put_row(r, 2, [*_catalog_values(act), act.responsable], S_TEXT)
+    ws.widths = {1: 8, 2: 40, 3: 28, 4: 24, 5: 40, 6: 40, 7: 24}
+    ws.freeze = (header, 0)
+
+    ws = wb.sheet("Calendario")
+    ws.banner(8)
+    ws.put(2, 1, f"CRONOGRAMA {year}", S_TITLE)
+    top = 4 + o
+    first = {1: "No.", 2: "Actividad", 3: "Unidad de medida", 4: "Meta anual",
+             5: "Meta programada", 7: "Meta alcanzada", 9: f"Meses {year}", 21: "Inicio", 22: "Fin"}
+    second = {5: "N°", 6: "%", 7: "N°", 8: "%"}
+    second.update({9 + i: MONTHS[i].upper() for i in range(12)})
+    for col in range(1, 23):
+        ws.put(top, col, first.get(col), S_HEADER)
+        ws.put(top + 1, col, second.get(col), S_HEADER)
+    for col in (1, 2, 3, 4, 21, 22):
+        ws.merge(top, col, top + 1, col)
+    ws.merge(top, 5, top, 6)
+    ws.merge(top, 7, top, 8)
+    ws.merge(top, 9, top, 20)
+    for i, act in enumerate(plan.activities):
+        r = top + 2 + i
+        ws.put(r, 1, act.number, S_CENTER)
+        ws.put(r, 2, act.name, S_TEXT)
+        ws.put_row(r, 3, [act.unit, act.goal, act.programmed], S_CENTER)
+        ws.put(r, 6, *_pct_cell(plan, 100.0))
+        ws.put(r, 7, act.achieved, S_CENTER)
+        ws.put(r, 8, *_pct_cell(plan, act.declared_pct))
+        for month in range(1, 13):
+            _mark(plan, ws, r, 8 + month, month in act.months)
+        ws.put(r, 21, *_date_cell(plan, act.start))
+        ws.put(r, 22, *_date_cell(plan, act.end))
+    ws.widths = {1: 6, 2: 40, 3: 16, 4: 9, 5: 9, 6: 8, 7: 9, 8: 8, 21: 12, 22: 12}
+    ws.freeze = (top + 1, 2)
+
+    ws = wb.sheet("Presupuesto")
+    ws.banner(3)
+    ws.put(2, 1, f"PRESUPUESTO {year}", S_TITLE)
+    row = _budget(plan, ws, 4, ("Partida", "Nombre", "Cantidad"), int_codes=False)
+    _signatures(plan, ws, row + 2, cols=(1, 2, 3))
+    ws.widths = {1: 24, 2: 52, 3: 36}
+
+
+def _layout_una_hoja(plan: SynthPlan, wb: WorkbookWriter) -> None:
+    """One sheet: one combined table with a one-row header, the budget below, then signatures."""
+    year, o = plan.year, plan.layout.offset
+    ws = wb.sheet(f"POA {year}")
+    headers = [
+        "No.", "Actividad", "Eje", "Línea estratégica", "Línea de acción", "Actividad específica",
+        "Responsable", "Unidad de medida", "Meta anual", "Meta programada N°",
+        "Meta programada %", "Meta alcanzada N°", "Meta alcanzada %", *MONTHS, "Inicio", "Fin",
+    ]
+    ws.banner(7)
+    ws.put(2, 1, f"PROGRAMA OPERATIVO ANUAL {year}", S_TITLE)
+    _labels(plan, ws, 4)
+    header = 10 + o
+    first_month = headers.index("Enero") + 1
+    ws.put(header - 1, first_month, f"CRONOGRAMA {year}", S_BOLD)
+    ws.merge(header - 1, first_month, header - 1, first_month + 11)
+    ws.put_row(header, 1, headers, S_HEADER)
+    r = header
+    for act in plan.activities:
+        r += 1
+        ws.put(r, 1, act.number, S_CENTER)
+        ws.put_row(r, 2, [*_catalog_values(act), act.responsable], S_TEXT)
+        ws.put_row(r, 8, [act.unit, act.goal, act.programmed], S_CENTER)
+        ws.put(r, 11, *_pct_cell(plan, 100.0))
+        ws.put(r, 12, act.achieved, S_CENTER)
+        ws.put(r, 13, *_pct_cell(plan, act.declared_pct))
+        for month in range(1, 13):
+            _mark(plan, ws, r, first_month + month - 1, month in act.months)
+        ws.put(r, first_month + 12, *_date_cell(plan, act.start))
+        ws.put(r, first_month + 13, *_date_cell(plan, act.end))
+    r += 3
+    ws.put(r, 1, "PRESUPUESTO ESTIMADO", S_TITLE)
+    r = _budget(plan, ws, r + 1, ("Partida", "Nombre", "Cantidad"))
+    _signatures(plan, ws, r + 2, cols=(2, 4, 6))
+    ws.widths = {1: 12, 2: 36, 3: 20, 4: 22, 5: 36, 6: 36, 7: 20, 8: 14}
+    ws.widths.update({first_month + i: 5 for i in range(12)})
+    ws.widths.update({first_month + 12: 12, first_month + 13: 12})
+    ws.freeze = (header, 2)
+
+
+LAYOUTS: dict[str, Callable[[SynthPlan, WorkbookWriter], None]] = {
+    "oficial": _layout_oficial, "dos_hojas": _layout_dos_hojas, "una_hoja": _layout_una_hoja,
+}
+
+
+def _stamp(year: int) -> datetime:
+    return datetime(year, 1, 15, 9, 0, 0)
+
+
+def render_poa(plan: SynthPlan) -> bytes:
+    wb = WorkbookWriter(
+        f"POA {plan.year} — {plan.area} — {plan.municipio}, {STATE} — {BANNER}", _stamp(plan.year)
+    )
+    LAYOUTS[plan.layout.variant](plan, wb)
+    return wb.to_bytes()
+
+
+# -------------------------------------------------------------------------------------------------
+# Spending workbooks (layout of sample_data/build_spending.py)
+# -------------------------------------------------------------------------------------------------
+
+SPENDING_HEADERS = ("Folio", "Fecha", "Partida", "Concepto", "Momento", "Importe",
+                    "Revierte folio")
+MOMENTOS = ("Comprometido", "Devengado", "Ejercido", "Pagado")
+
+
+def make_movements(plan: SynthPlan, seed: int) -> list[tuple[date, str, str, str, float]]:
+    """(fecha, partida, concepto, momento, importe) in date order: the four momentos in order
+    for each purchase, a transfer between partidas now and then, a partida overspent rarely."""
+    rng = random.Random(f"gasto:{seed}:{plan.year}:{plan.file_name}")
+    year = plan.year
+    moves: list[tuple[date, str, str, str, float]] = []
+    budget = plan.budget
+    if len(budget) >= 2 and rng.random() < 0.3:
+        (up, _, _), (down, _, down_amount) = rng.sample(budget, 2)
+        amount = float(round(down_amount * rng.uniform(0.02, 0.1), -2)) or 100.0
+        when = date(year, rng.randint(1, 4), rng.randint(1, 28))
+        moves.append((when, up, "Ampliación por reasignación entre partidas", "Ampliación", amount))
+        moves.append((when, down, "Reducción para compensar una ampliación", "Reducción", amount))
+    for code, name, approved in budget:
+        share = rng.uniform(1.03, 1.15) if rng.random() < OVERSPENT_RATE else rng.uniform(0.3, 0.9)
+        purchases = rng.randint(1, 3)
+        for p in range(purchases):
+            amount = float(round(approved * share / purchases, 2))
+            when = date(year, rng.randint(1, 9), rng.randint(1, 28))
+            concepto = f"{name} (compra {p + 1} de {purchases})"
+            for k, momento in enumerate(MOMENTOS):
+                if k and rng.random() < 0.12:  # the purchase has not gone further yet
+                    break
+                moves.append((when, code, concepto, momento, amount))
+                when = min(date(year, 12, 31), when + timedelta(days=rng.randint(3, 20)))
+    order = {m: i for i, m in enumerate(("Ampliación", "Reducción", *MOMENTOS))}
+    moves.sort(key=lambda m: (m[0], m[1], order[m[3]]))
+    return moves
+
+
+def render_spending(plan: SynthPlan, seed: int) -> bytes:
+    wb = WorkbookWriter(
+        f"Ejercicio del presupuesto {plan.year} — {plan.area} — {plan.municipio} — {BANNER}",
+        _stamp(plan.year),
+    )
+    ws = wb.sheet("Movimientos")
+    ws.banner(7)
+    ws.put(2, 1, (f"Ejercicio del presupuesto {plan.year} — {plan.area} ({plan.municipio}, "
+                  f"{STATE}). Movimientos inventados para pruebas y demostraciones; no son datos "
+                  "de ninguna Tesorería."), S_WRAP)
+    ws.merge(2, 1, 2, 7)
+    ws.put_row(4, 1, SPENDING_HEADERS, S_HEADER)
+    text_money = plan.layout.money == "text"
+    for i, (when, code, concepto, momento, amount) in enumerate(make_movements(plan, seed)):
+        r = 5 + i
+        ws.put(r, 1, f"F-{i + 1:03d}")
+        ws.put(r, 2, _fmt_date(when) if plan.layout.dates == "text" else when,
+               S_DEFAULT if plan.layout.dates == "text" else S_DATE)
+        ws.put(r, 3, code)
+        ws.put(r, 4, concepto)
+        ws.put(r, 5, momento)
+        ws.put(r, 6, f"$ {amount:,.2f}" if text_money else amount,
+               S_DEFAULT if text_money else S_MONEY)
+    ws.widths = {1: 9, 2: 12, 3: 9, 4: 58, 5: 15, 6: 16, 7: 15}
+    ws.freeze = (4, 0)
+    notes = wb.sheet("Léame")
+    notes.banner(1)
+    for r, line in enumerate((
+        "Una fila por movimiento: Fecha (dd/mm/aaaa), Partida (clave del Clasificador por Objeto "
+        "del Gasto), Concepto, Momento e Importe.",
+        "Momentos: Comprometido, Devengado, Ejercido, Pagado; modificaciones: Ampliación, "
+        "Reducción.",
+    ), start=3):
+        notes.put(r, 1, line)
+    return wb.to_bytes()
+
+
+# -------------------------------------------------------------------------------------------------
+# Public API
+# -------------------------------------------------------------------------------------------------
+
+
+def _check_counts(municipios: int, areas: int, activities: int) -> None:
+    total = len(load_municipios())
+    if not 1 <= municipios <= total:
+        raise ValueError(f"--municipios debe estar entre 1 y {total}, no {municipios}.")
+    if not 1 <= areas <= len(AREAS):
+        raise ValueError(f"--areas debe estar entre 1 y {len(AREAS)}, no {areas}.")
+    if not 1 <= activities <= 10_000:
+        raise ValueError(f"--activities debe estar entre 1 y 10,000, no {activities}.")
+
+
+def plans(
+    *, municipios: int, areas: int, activities: int, seed: int = 0, year: int = 2026
+) -> Iterable[SynthPlan]:
+    """The plans of the first `municipios` municipios (INEGI order) × the first `areas` areas."""
+    _check_counts(municipios, areas, activities)
+    for municipio in load_municipios()[:municipios]:
+        for area_index in range(areas):
+            yield make_plan(municipio, area_index, activities, seed=seed, year=year)
+
+
+def write_workbooks(
+    out_dir: Path,
+    *,
+    municipios: int,
+    areas: int,
+    activities: int,
+    seed: int = 0,
+    year: int = 2026,
+    spending: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[Path]:
+    """Write municipios × areas synthetic POA workbooks of `activities` activities each into
+    `out_dir` and return their paths, municipio by municipio. With `spending`, each also gets
+    its spending workbook beside it, at `spending_path(poa)`. Deterministic for a given seed:
+    a workbook's bytes depend only on (seed, year, municipio, area, activities)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    total = municipios * areas
+    paths: list[Path] = []
+    for done, plan in enumerate(
+        plans(municipios=municipios, areas=areas, activities=activities, seed=seed, year=year),
+        start=1,
+    ):
+        path = out_dir / plan.file_name
+        path.write_bytes(render_poa(plan))
+        if spending:
+            spending_path(path).write_bytes(render_spending(plan, seed))
+        paths.append(path)
+        if progress:
+            progress(done, total)
+    return paths
+
+
+def write_large_workbook(path: Path, rows: int, *, seed: int = 0, year: int = 2026) -> Path:
+    """ONE POA workbook with `rows` activities (official template: catalog and cronograma on two
+    sheets), for import benchmarks. Activities are drawn from every area's list."""
+    if not 1 <= rows <= 49_000:
+        raise ValueError(f"rows debe estar entre 1 y 49,000, no {rows}.")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(f"grande:{seed}:{year}:{rows}")
+    municipio = next(m for m in load_municipios() if m.nombre == "Sombrerete")
+    captured = date(year, 9, 28)
+    acts = []
+    for i in range(rows):
+        area = AREAS[i % len(AREAS)]
+        acts.append(make_activity(rng, i + 1, area, year, captured, i // len(AREAS)))
+    area_name = f"Libro de {rows:,} actividades"
+    plan = SynthPlan(
+        municipio=municipio.nombre, direccion="Unidad de Planeación",
+        area=synthetic_area(area_name), area_base=area_name,
+        objetivo=f"Libro grande para medir la carga del tablero ({BANNER.lower()}).",
+        year=year, activities=acts, budget=make_budget(rng, AREAS[0]),
+        layout=Layout("oficial", 0, "excel", "fraction", "fill", "number", True),
+        file_name=path.name,
+    )
+    path.write_bytes(render_poa(plan))
+    return path
+
+
+# -------------------------------------------------------------------------------------------------
+# Importing a directory of workbooks
+# -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportReport:
+    stored: int = 0
+    already: int = 0
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    spending_stored: int = 0
+    spending_already: int = 0
+    spending_without_poa: list[str] = field(default_factory=list)
+    findings: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+
+    @property
+    def files(self) -> int:
+        return (self.stored + self.already + len(self.refused) + self.spending_stored
+                + self.spending_already + len(self.spending_without_poa))
+
+
+def import_directory(
+    engine,
+    directory: Path,
+    settings,
+    *,
+    uploaded_by: str = "cli",
+    as_of: date | None = None,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import every `*.xlsx` of `directory` (not its subfolders) in this process; see
+    `import_files`."""
+    files = [p for p in Path(directory).glob("*.xlsx") if p.is_file()]
+    return import_files(engine, files, settings, uploaded_by=uploaded_by, as_of=as_of, year=year,
+                        progress=progress)
+
+
+def import_files(
+    engine,
+    paths: Iterable[Path],
+    settings,
+    *,
+    uploaded_by: str = "cli",
+    as_of: date | None = None,
+    year: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Import workbooks in name order, each in its own transaction, and count what happened.
+
+    `LIBRO_ejercicio.xlsx` is the spending workbook of `LIBRO.xlsx`: it is imported after the POA
+    workbooks, into that POA. A file already stored counts as such; an unreadable one is listed
+    with its reason and the rest go on. A storage failure (busy, disk full) stops the import and
+    raises StorageUnavailable: what was stored before stays.
+    """
+    from sqlalchemy.orm import Session
+
+    from loaders.budget_store import import_spending
+    from loaders.errors import NotAPoaWorkbook
+    from loaders.schema import Version
+    from loaders.store import AlreadyImported, import_workbook
+
+    as_of = as_of or date.today()
+    started = time.perf_counter()
+    report = ImportReport()
+    files = sorted(paths, key=lambda p: p.name)
+    spending = [p for p in files if p.stem.endswith(SPENDING_SUFFIX)]
+    poas = [p for p in files if not p.stem.endswith(SPENDING_SUFFIX)]
+    plan_of: dict[str, int] = {}
+    done = 0
+    for path in poas:
+        try:
+            data = _read_file(path, settings)
+            stored = import_workbook(engine, data, settings, file_name=path.name,
+                                     uploaded_by=uploaded_by, as_of=as_of, year=year)
+        except AlreadyImported as exc:
+            report.already += 1
+            with Session(engine) as session:
+                plan_of[path.stem] = session.get(Version, exc.version_id).plan_id
+        except NotAPoaWorkbook as exc:
+            report.refused.append((path.name, exc.message))
+        else:
+            report.stored += 1
+            plan_of[path.stem] = stored.plan_id
+            report.findings += len(stored.findings)
+            report.errors += sum(1 for f in stored.findings if f.severity == "error")
+        done += 1
+        if progress:
+            progress(done, len(files))
+    for path in spending:
+        plan_id = plan_of.get(path.stem[: -len(SPENDING_SUFFIX)])
+        if plan_id is None:
+            report.spending_without_poa.append(path.name)
+        else:
+            try:
+                import_spending(engine, plan_id, _read_file(path, settings), settings,
+                                file_name=path.name, uploaded_by=uploaded_by)
+            except AlreadyImported:
+                report.spending_already += 1
+            except NotAPoaWorkbook as exc:
+                report.refused.append((path.name, exc.message))
+            else:
+                report.spending_stored += 1
+        done += 1
+        if progress:
+            progress(done, len(files))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _read_file(path: Path, settings) -> bytes:
+    from loaders.errors import NotAPoaWorkbook
+    from loaders.xlsx_package import check_file_size
+
+    try:
+        check_file_size(path.stat().st_size, settings)  # before loading it into memory
+        return path.read_bytes()
+    except OSError as exc:
+        raise NotAPoaWorkbook(f"No se pudo leer el archivo «{path.name}».") from exc

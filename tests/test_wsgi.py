@@ -1,0 +1,173 @@
+"""The app under gunicorn with several workers: a safe first start and sessions across workers."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dashboard.app import seed_if_empty
+from dashboard.services import Services
+from loaders.budget_store import SpendingImport
+from loaders.db import create_schema, make_engine
+from loaders.schema import UserAccount, Version
+from loaders.settings import REPO_ROOT, SAMPLE_WORKBOOK, Settings
+from tests.conftest import _postgres_database
+
+GUNICORN = Path(sys.executable).with_name("gunicorn")
+SAMPLE_FILES = [
+    *sorted(p.name for p in SAMPLE_WORKBOOK.parent.glob("ejemplo_*.xlsx")), SAMPLE_WORKBOOK.name,
+]
+MAX_REQUESTS = 4  # each worker is replaced after 4 requests: 20 requests meet at least 5 workers
+START_DEADLINE = 180  # seconds to wait for the first answer before giving up (not an assertion)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _env(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POA_")}
+    env.update(POA_DATA_DIR=str(data_dir), POA_LECTURA_ABIERTA="1", **extra)
+    return env
+
+
+def _start(data_dir: Path, log: Path, env: dict[str, str], *extra: str) -> tuple:
+    port = _free_port()
+    command = [
+        str(GUNICORN), "-w", "3", "-b", f"127.0.0.1:{port}", *extra,
+        "--access-logfile", "-", "--access-logformat", "%(p)s %(m)s %(U)s %(s)s",
+        "dashboard.wsgi:server",
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _wait_until_up(proc: subprocess.Popen, base: str, log: Path) -> requests.Response:
+    deadline = time.monotonic() + START_DEADLINE
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"gunicorn ended with {proc.returncode}:\n{log.read_text()}")
+        try:
+            return requests.get(base + "/", timeout=30)
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer:\n{log.read_text()}")
+
+
+def _signed_in_as(layout: object) -> str | None:
+    """The name the navbar shows for the signed-in user (component `nav-user`), if any."""
+    if isinstance(layout, dict):
+        props = layout.get("props")
+        if isinstance(props, dict) and props.get("id") == "nav-user":
+            return props["children"][0]
+        return next((n for v in layout.values() if (n := _signed_in_as(v)) is not None), None)
+    if isinstance(layout, list):
+        return next((n for v in layout if (n := _signed_in_as(v)) is not None), None)
+    return None
+
+
+def _stop(proc: subprocess.Popen) -> int:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+    return proc.wait(timeout=120)
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def test_gunicorn_workers_start_once_and_share_sessions(backend, tmp_path, request):
+    data_dir = tmp_path / "datos"
+    env = _env(data_dir)
+    if backend == "postgresql":
+        env["POA_DATABASE_URL"] = _postgres_database(request.getfixturevalue("postgres_server"))
+    db_url = env.get("POA_DATABASE_URL") or Settings(data_dir=data_dir).effective_database_url
+    log = tmp_path / "gunicorn.log"
+    proc, base = _start(data_dir, log, env, "--max-requests", str(MAX_REQUESTS))
+    try:
+        home = _wait_until_up(proc, base, log)
+        assert home.status_code == 200
+        assert "Tablero POA" in home.text
+
+        engine = make_engine(db_url, Settings(data_dir=data_dir))
+        with Session(engine) as session:
+            names = session.scalars(select(Version.file_name).order_by(Version.id)).all()
+            shas = session.scalar(select(func.count(func.distinct(Version.sha256))))
+            users = session.scalars(select(UserAccount.username)).all()
+            spending = session.scalar(select(func.count()).select_from(SpendingImport))
+        engine.dispose()
+        assert names == SAMPLE_FILES  # each sample once, the real POA last
+        assert shas == len(SAMPLE_FILES)
+        assert users == ["admin"]
+        assert spending == 1
+
+        anonymous = requests.get(base + "/_dash-layout", timeout=30)
+        assert anonymous.status_code == 200 and _signed_in_as(anonymous.json()) is None
+
+        client = requests.Session()
+        form = client.get(base + "/ingresar", timeout=30)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+        passwords = re.findall(r"Contraseña: (\S+)", log.read_text())
+        assert len(passwords) == 1  # printed once, by the one worker that created the account
+        signed_in = client.post(base + "/ingresar", timeout=30, allow_redirects=False, data={
+            "usuario": "admin", "contrasena": passwords[0], "csrf": csrf, "siguiente": "/",
+        })
+        assert signed_in.status_code == 302
+        answers = [client.get(base + "/_dash-layout", timeout=60) for _ in range(20)]
+        assert [a.status_code for a in answers] == [200] * 20
+        assert [_signed_in_as(a.json()) for a in answers] == ["Administración"] * 20
+    finally:
+        code = _stop(proc)
+    assert code == 0
+    text = log.read_text()
+    assert "Traceback" not in text
+    served = {m.group(1) for m in re.finditer(r"^<(\d+)> GET /_dash-layout 200$", text, re.M)}
+    assert len(served) >= 20 // MAX_REQUESTS  # the session held in every one of those workers
+
+
+def test_production_without_a_secret_stops_gunicorn_with_a_sentence(tmp_path):
+    log = tmp_path / "gunicorn.log"
+    env = _env(tmp_path / "datos", POA_PRODUCCION="1")
+    proc, _ = _start(tmp_path / "datos", log, env)
+    code = proc.wait(timeout=180)
+    text = log.read_text()
+    assert code != 0
+    assert ("No se inició el tablero: En modo producción (POA_PRODUCCION=1) defina "
+            "POA_SECRET_KEY") in text
+    assert "Traceback" not in text
+    assert not (tmp_path / "datos" / "tablero_poa.sqlite3").exists()  # nothing was written
+
+
+def test_a_second_process_seeding_at_the_same_moment_leaves_it_quietly(tmp_path, monkeypatch,
+                                                                       caplog):
+    settings = Settings(data_dir=tmp_path / "d")
+    engine = make_engine(settings=settings)
+    create_schema(engine)
+    services = Services(settings=settings, engine=engine)
+    seed_if_empty(services)
+    # The loser checked the database while it was still empty, then found the samples stored.
+    monkeypatch.setattr("dashboard.app.count_versions", lambda session: 0)
+    with caplog.at_level("INFO", logger="dashboard.app"):
+        seed_if_empty(services)
+    with Session(engine) as session:
+        names = session.scalars(select(Version.file_name).order_by(Version.id)).all()
+        spending = session.scalar(select(func.count()).select_from(SpendingImport))
+    engine.dispose()
+    assert names == SAMPLE_FILES
+    assert spending == 1
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+    assert "another process" in caplog.records[0].getMessage()

@@ -10,7 +10,7 @@ from pathlib import Path
 import dash
 from sqlalchemy.orm import Session
 
-from dashboard import auth, downloads, feedback, layout, security
+from dashboard import auth, downloads, feedback, layout, report_routes, security
 from dashboard.services import EXTENSION, Services
 from loaders.accounts import ensure_admin
 from loaders.budget_store import import_spending
@@ -108,6 +108,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     # Uploads arrive base64-encoded inside the callback's JSON: 4/3 of the file plus some room.
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings.max_file_mb * MB * 4 / 3 + MB)
     downloads.register_routes(app.server)
+    report_routes.register_routes(app.server)  # the Informe para cabildo (PDF, Excel)
     security.register(app)
     app.layout = layout.frame
     layout.register_callbacks(app)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install everything the tests need and run them all: ./tests/run.sh [pytest args]
 # - a virtualenv in .venv with the project and its test extra;
-# - Debian's chromium + chromium-driver (browser tests) and postgresql (database tests) when missing.
+# - Debian's chromium + chromium-driver (browser tests) and postgresql (database tests) when missing;
+#   poppler-utils (pdftotext, pdftoppm, pdfinfo) and fonts-dejavu-core for the PDF report.
 # The PostgreSQL server itself is started by the test session in a temporary directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,8 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)  # the PDF report tests
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)  # PDF fonts
 if [ ${#need[@]} -gt 0 ]; then
   echo "Instalando paquetes de Debian: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -18,6 +18,8 @@ from dashboard.components import (
     pct,
     semaforo_badge,
 )
+from dashboard.report_data import report_file_name
+from dashboard.report_routes import report_url
 from dashboard.state import PageData, page_data
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
 from loaders.text import fmt_money
@@ -74,6 +76,20 @@ def _attention_table(data: PageData) -> html.Div:
                      className="align-middle")
 
 
+def _report_buttons(data: PageData) -> html.Div:
+    """Links to the Informe para cabildo of the current selection, generated on the server."""
+    s, plan = data.selection, data.plan
+    links = [
+        html.A(label, id=id_, className="btn btn-outline-primary btn-sm",
+               href=dash.get_relative_path(report_url(s.plan_id, s.version_id, s.as_of, ext)),
+               download=report_file_name(plan.area, plan.fiscal_year, s.as_of, ext))
+        for label, id_, ext in (("Informe para cabildo (PDF)", "report-pdf", "pdf"),
+                                ("Informe para cabildo (Excel)", "report-xlsx", "xlsx"))
+    ]
+    return html.Div(links, className="d-flex flex-wrap gap-2 mb-3 no-print",
+                    id="report-buttons")
+
+
 def _findings_summary(data: PageData) -> html.Div:
     counts = data.view.severity_counts
     href = dash.get_relative_path("/calidad") + _query(data)
@@ -98,6 +114,7 @@ def layout(**query) -> html.Div:
     index_note = f"{view.index_achieved} de {view.index_programmed} metas alcanzadas"
     return html.Div([
         page_header("Resumen del POA", data),
+        _report_buttons(data),
         dbc.Row([
             _kpi("Índice de Eficiencia", pct(view.index_pct), index_note, id_="kpi-index"),
             _kpi("Índice esperado a la fecha", pct(view.expected_index_pct),

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import zipfile
 from pathlib import Path
-
-from defusedxml.common import DefusedXmlException
 
 from loaders.errors import NotAPoaWorkbook
 from loaders.grid import Sheet, cell_name, read_sheets
@@ -15,8 +11,10 @@ from loaders.identity import heading_years, labelled_values, most_common, place_
 from loaders.model import Activity, BudgetLine, Finding, PlanIdentity, PoaDocument
 from loaders.settings import Settings
 from loaders.tables import CATALOG_FIELDS, SCHEDULE_FIELDS, Table, find_tables
+from loaders.text import fold
 from loaders.values import (
     Invalid,
+    TooLarge,
     as_text,
     is_mark,
     looks_like_fraction_column,
@@ -43,6 +41,10 @@ FIELD_LABELS = {
     "declared_pct": "Meta alcanzada (%)", "start": "Inicio", "end": "Fin",
 }
 log = logging.getLogger(__name__)
+# What the plan's and budget's columns hold (loaders.schema): area, dirección and municipio are
+# String(200) and joined, folded, into the plan's String(600) key; a partida is String(40).
+MAX_IDENTITY = 190
+MAX_PARTIDA = 40
 KIND_LABELS = {"count": "un número entero", "percent": "un porcentaje", "date": "una fecha"}
 
 
@@ -63,16 +65,31 @@ def read_poa(
         return _read_poa(data, settings, file_name=file_name, year=year)
     except NotAPoaWorkbook:
         raise
-    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, IndexError,
-            AttributeError, OverflowError, UnicodeError, SyntaxError, zipfile.BadZipFile,
-            DefusedXmlException) as exc:
-        # A shape of workbook nobody foresaw must still end as a plain refusal, never a crash.
-        # INFO, not ERROR: the user gets the sentence below; the server log keeps the details.
-        log.info("unexpected failure reading %s", file_name, exc_info=True)
-        raise NotAPoaWorkbook(
-            "No se pudo leer el libro: su contenido no tiene la forma de un POA; revise que sea "
-            "la plantilla del POA guardada como .xlsx."
-        ) from exc
+    except Exception as exc:
+        raise unexpected_refusal(file_name) from exc
+
+
+UNEXPECTED = (
+    "No se pudo leer el libro: su contenido no tiene la forma de un POA; revise que sea "
+    "la plantilla del POA guardada como .xlsx."
+)
+
+
+class UnforeseenFailure(NotAPoaWorkbook):
+    """A refusal from a reader's safety net: an error no deliberate check foresaw.
+
+    Callers see an ordinary NotAPoaWorkbook with a generic sentence; the fuzz tests require that
+    this class is never raised, since every failure the fuzzer found has a check of its own.
+    """
+
+    unexpected = True
+
+
+def unexpected_refusal(file_name: str, message: str = UNEXPECTED) -> NotAPoaWorkbook:
+    """The safety net's refusal: a shape of workbook nobody foresaw ends as a plain refusal, never
+    a crash. INFO, not ERROR: the user gets the sentence; the server log keeps the details."""
+    log.info("unexpected failure reading %s", file_name, exc_info=True)
+    return UnforeseenFailure(message)
 
 
 def _read_poa(data: bytes, settings: Settings, *, file_name: str, year: int | None) -> PoaDocument:
@@ -169,8 +186,19 @@ class _Reader:
         for r in table.rows:
             raw_number = sheet.value(r, key)
             number = None
-            with contextlib.suppress(Invalid):
+            try:
                 number = parse_count(raw_number)
+            except TooLarge as exc:
+                self._finding(
+                    "INVALID_VALUE", "error",
+                    f"La fila {r + 1} de «{sheet.name}» tiene como Nº de actividad "
+                    f"«{as_text(raw_number)}», un número mayor que {exc.limit:,}; no se puede "
+                    "leer.",
+                    sheet=sheet, row=r, col=key,
+                )
+                continue
+            except Invalid:
+                pass
             if number is None:
                 name_col = table.fields.get("name")
                 name = as_text(sheet.value(r, name_col)) if name_col is not None else ""
@@ -242,6 +270,13 @@ class _Reader:
                 ))
             elif name in DATE_FIELDS:
                 setattr(activity, name, parse_date(value))
+        except TooLarge as exc:
+            self._finding(
+                "INVALID_VALUE", "error",
+                f"«{FIELD_LABELS[name]}» de la actividad {activity.number} dice "
+                f"«{as_text(value)}», un número mayor que {exc.limit:,}.",
+                activity=activity.number, sheet=table.sheet, row=r, col=col,
+            )
         except Invalid:
             kind = "count" if name in COUNT_FIELDS else "percent" if name in PERCENT_FIELDS else "date"
             self._invalid(table, r, col, name, kind, value, activity.number)
@@ -308,6 +343,14 @@ class _Reader:
                     continue
                 if not code and not name:
                     continue
+                if len(code) > MAX_PARTIDA:
+                    self._finding(
+                        "INVALID_VALUE", "error",
+                        f"La fila {r + 1} de «{sheet.name}» tiene como partida un texto de "
+                        f"{len(code):,} caracteres, no una clave del clasificador; no se tomó en "
+                        "cuenta.", sheet=sheet, row=r, col=pcol,
+                    )
+                    continue
                 if code in seen:
                     self._finding(
                         "DUPLICATE_PARTIDA", "error",
@@ -364,10 +407,29 @@ class _Reader:
             source = "fechas" if year else ""
         area = labels.get("area") or most_common([a.responsable for a in activities]) or ""
         return PlanIdentity(
-            municipio=municipio, estado=estado, direccion=labels.get("direccion", ""),
-            area=area, fiscal_year=year, objetivo=labels.get("objetivo", ""),
+            municipio=self._fit("Municipio", municipio), estado=estado,
+            direccion=self._fit("Dirección", labels.get("direccion", "")),
+            area=self._fit("Área", area), fiscal_year=year, objetivo=labels.get("objetivo", ""),
             objetivos_especificos=labels.get("objetivos_especificos", ""),
         ), source
+
+    def _fit(self, label: str, value: str) -> str:
+        """The value cut to what the plan's columns hold, with a warning when it had to be cut.
+
+        MAX_IDENTITY counts the folded text, which the plan's key joins (and folding may
+        lengthen a text: "ß" becomes "ss")."""
+        if len(fold(value)) <= MAX_IDENTITY:
+            return value
+        cut = value[:MAX_IDENTITY]
+        while len(fold(cut)) > MAX_IDENTITY:
+            cut = cut[:-1]
+        cut = cut.rstrip()
+        self._finding(
+            "INVALID_VALUE", "warning",
+            f"«{label}» dice un texto de {len(value):,} caracteres; se guardaron los primeros "
+            f"{len(cut):,}.",
+        )
+        return cut
 
     def missing_columns(self) -> None:
         fields = {f for t in self.tables if t.kind == "activities" for f in t.fields}

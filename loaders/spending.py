@@ -13,6 +13,7 @@ from loaders.budget import BUDGET_CODES, MOMENTO_LABELS, Movement, normalize_mom
 from loaders.errors import NotAPoaWorkbook
 from loaders.grid import Sheet, cell_name, read_sheets
 from loaders.model import Finding
+from loaders.reader import unexpected_refusal
 from loaders.settings import Settings
 from loaders.text import fmt_money, header_key
 from loaders.values import Invalid, as_text, is_blank, parse_date, parse_number
@@ -24,6 +25,14 @@ LABELS = {
     "importe": "Importe", "folio": "Folio", "revierte": "Revierte folio",
 }
 HEADER_SCAN_ROWS = 50
+# What a movement's columns hold (loaders.budget_store.MovementRow): an amount is Numeric(16, 2),
+# so below 10^14 once rounded to cents; a partida is String(40).
+AMOUNT_LIMIT = 1e14
+MAX_PARTIDA = 40
+UNEXPECTED = (
+    "No se pudo leer el libro de gastos: su contenido no tiene la forma esperada; revise que sea "
+    "un libro .xlsx con la tabla de movimientos."
+)
 
 
 def classify_spending(label: str) -> str | None:
@@ -81,7 +90,8 @@ class _Reader:
     def finding(self, code: str, message: str, sheet: Sheet, row: int, col: int,
                 partida: str | None = None) -> None:
         self.findings.append(Finding(
-            code=code, severity=BUDGET_CODES[code], message=message, partida=partida or None,
+            code=code, severity=BUDGET_CODES[code], message=message,
+            partida=partida if partida and len(partida) <= MAX_PARTIDA else None,
             sheet=sheet.name, cell=cell_name(row, col),
         ))
 
@@ -122,6 +132,11 @@ class _Reader:
             self.finding("UNKNOWN_MOMENTO", f"El momento «{as_text(values['momento'])}» de {where} "
                          f"no es válido (debe ser: {valid}); el movimiento no se tomó en cuenta.",
                          sheet, r, cols["momento"], partida)
+        if len(partida) > MAX_PARTIDA:
+            row_ok = False
+            self.finding("INVALID_VALUE", f"La partida «{partida[:MAX_PARTIDA]}…» de {where} tiene "
+                         f"{len(partida):,} caracteres y no es una clave de partida; el movimiento "
+                         "no se tomó en cuenta.", sheet, r, cols["partida"])
         try:
             amount = parse_number(values["importe"])
         except Invalid:
@@ -130,6 +145,11 @@ class _Reader:
             self.finding("INVALID_VALUE", f"El importe «{as_text(values['importe'])}» de {where} no "
                          "es un número; el movimiento no se tomó en cuenta.",
                          sheet, r, cols["importe"], partida)
+        if amount is not None and abs(round(amount, 2)) >= AMOUNT_LIMIT:
+            row_ok = False
+            self.finding("INVALID_VALUE", f"El importe «{as_text(values['importe'])}» de {where} "
+                         f"no se puede guardar: debe ser menor que {fmt_money(AMOUNT_LIMIT)}; el "
+                         "movimiento no se tomó en cuenta.", sheet, r, cols["importe"], partida)
         if not row_ok or when is None or momento is None or amount is None:
             return
         concepto = as_text(values.get("concepto"))
@@ -189,6 +209,17 @@ def read_spending(
     Raises NotAPoaWorkbook, with one Spanish sentence, when the file is not a readable workbook or
     has no movement table.
     """
+    try:
+        return _read_spending(data, settings, file_name)
+    except NotAPoaWorkbook:
+        raise
+    except Exception as exc:
+        raise unexpected_refusal(file_name, UNEXPECTED) from exc
+
+
+def _read_spending(
+    data: bytes, settings: Settings, file_name: str
+) -> tuple[list[Movement], list[Finding]]:
     package = open_package(data, settings, file_name)
     sheets = read_sheets(package, settings)
     headers = [h for h in (_find_header(s) for s in sheets) if h is not None]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from loaders.grid import Sheet
 from loaders.text import header_key
-from loaders.values import is_blank, month_from_header, parse_count
+from loaders.values import TooLarge, is_blank, month_from_header, parse_count
 
 NUMBER_KEYS = {
     "n", "no", "num", "numero", "#", "no actividad", "num actividad", "numero de actividad",
@@ -159,6 +159,8 @@ def _is_partida_header(value: object) -> bool:
 def _is_int_like(value: object) -> bool:
     try:
         return parse_count(value) is not None
+    except TooLarge:
+        return True  # a whole number all the same: its row is read, and reported
     except ValueError:
         return False
 

@@ -16,8 +16,20 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
 _WORDS = re.compile(r"^(\d{1,2})(?:\s+de\s+|[\s\-/.]+)([a-z]+)\.?(?:\s+de\s+|[\s\-/.]+)(\d{2}|\d{4})$")
 
 
+# The largest whole count stored (a 32-bit INTEGER column, on SQLite and on PostgreSQL).
+MAX_COUNT = 2_147_483_647
+
+
 class Invalid(ValueError):
     """The cell holds something that cannot be read as the expected kind of value."""
+
+
+class TooLarge(Invalid):
+    """The cell holds a whole number beyond what can be stored (`limit`)."""
+
+    def __init__(self, text: str, limit: float) -> None:
+        super().__init__(text)
+        self.limit = limit
 
 
 def is_blank(value: object) -> bool:
@@ -49,12 +61,14 @@ def parse_number(value: object) -> float | None:
 
 
 def parse_count(value: object) -> int | None:
-    """A whole count (`20`, `20.0`, `"20"`); None when blank."""
+    """A whole count (`20`, `20.0`, `"20"`); None when blank. TooLarge beyond ±MAX_COUNT."""
     number = parse_number(value)
     if number is None:
         return None
     if abs(number - round(number)) > 1e-9:
         raise Invalid(str(value))
+    if abs(number) > MAX_COUNT:
+        raise TooLarge(str(value), MAX_COUNT)
     return round(number)
 
 

@@ -1,17 +1,23 @@
 """The xlsx file as a zip package: refusal of what is not a readable workbook, before parsing.
 
-Everything here runs on the zip's directory and on the first bytes of each part, so a zip bomb or
-an oversized sheet is refused in milliseconds. XML that must be parsed (workbook, relationships)
-goes through defusedxml.
+The limits run first on the zip's directory and on the first bytes of each part, so a zip bomb or
+a sheet whose <dimension> is oversized is refused in milliseconds. Only then is every part
+decompressed once (within the declared-size limit), so that a damaged part is refused here by
+name, and every sheet scanned by regular expressions for cells past the limits, which the
+<dimension> may not tell. XML that must be parsed (workbook, relationships) goes through
+defusedxml.
 """
 
 from __future__ import annotations
 
 import io
+import lzma
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, replace
+from operator import itemgetter
 
 from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
@@ -24,12 +30,34 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 MB = 1024 * 1024
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=[\"']([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?[\"']")
 _SHEET_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+# What zipfile raises for a member it cannot decompress: a bad local header, a CRC mismatch, a
+# broken deflate stream (zlib.error), an unknown or undecodable compression method.
+ZIP_READ_ERRORS = (
+    zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError,
+    NotImplementedError, RuntimeError,
+)
+CHUNK = 1024 * 1024
+EXCEL_ROWS, EXCEL_COLUMNS, EXCEL_LAST_CELL = 1_048_576, 16_384, "XFD1048576"
+# The `r` attribute (a whitespace before it) of a cell (`A1`, any case, leading zeros allowed) or
+# of a row (`12`); only cells and rows have one in a sheet. It starts with a literal for speed.
+_REFERENCE = re.compile(rb"r(?<=\sr)\s*=\s*[\"']([A-Za-z]*)([0-9]*)[\"']")
+# A negative number as a cell's value; then, looking back from it, the tag of its cell.
+_NEGATIVE_VALUE = re.compile(rb"v>\s*(-(?:[0-9.eE+-]+|(?i:inf(?:inity)?)))\s*<")
+_CELL_TAG = re.compile(rb"<(?:[\w.-]+:)?c\b([^<]*)>")
+_CELL_REF = re.compile(rb"\sr\s*=\s*[\"']([^\"']*)[\"']")
+_CELL_STYLE = re.compile(rb"\ss\s*=\s*[\"']([0-9]{1,9})[\"']")
+# Below this serial (in days) python-calamine cannot turn a date-formatted value into a date: it
+# panics from about -1.0675e11.
+MIN_DATE_SERIAL = -1e11
 
 
 @dataclass(frozen=True)
 class SheetPart:
     name: str
     path: str  # path of the sheet's XML inside the zip
+    # Cells holding a number below MIN_DATE_SERIAL, as (reference, value as written, style
+    # index or -1): python-calamine cannot read those as dates, see loaders.grid.
+    far_negatives: tuple[tuple[str, str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -45,17 +73,45 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _parse_xml(zf: zipfile.ZipFile, name: str):
+def damaged_part(name: str, sheet: str | None = None) -> str:
+    """The refusal of a part of the zip that cannot be read."""
+    if sheet is not None:
+        return (
+            f"La hoja «{sheet}» del archivo .xlsx está dañada (no se puede descomprimir ni "
+            "leer); ábralo en Excel y guárdelo de nuevo."
+        )
+    return (
+        f"El archivo .xlsx está dañado (su parte interna «{name}» no se puede descomprimir ni "
+        "leer); ábralo en Excel y guárdelo de nuevo."
+    )
+
+
+def read_part(zf: zipfile.ZipFile, name: str, *, limit: int = -1, sheet: str | None = None) -> bytes:
+    """The bytes of a member (the first `limit` bytes when given), or a refusal naming it."""
     try:
-        return SafeET.fromstring(zf.read(name))
+        with zf.open(name) as part:
+            return part.read(limit)
+    except KeyError as exc:
+        raise NotAPoaWorkbook(
+            f"El archivo .xlsx está incompleto: le falta su parte interna «{name}»; ábralo en "
+            "Excel y guárdelo de nuevo."
+        ) from exc
+    except ZIP_READ_ERRORS as exc:
+        raise NotAPoaWorkbook(damaged_part(name, sheet)) from exc
+
+
+def _parse_xml(zf: zipfile.ZipFile, name: str):
+    content = read_part(zf, name)
+    try:
+        return SafeET.fromstring(content)
     except DefusedXmlException as exc:
         raise NotAPoaWorkbook(
             "El archivo contiene declaraciones XML no permitidas (entidades o DTD); "
             "ábralo en Excel y guárdelo de nuevo como .xlsx."
         ) from exc
-    except (SafeET.ParseError, KeyError, zipfile.BadZipFile, OSError) as exc:
+    except SafeET.ParseError as exc:
         raise NotAPoaWorkbook(
-            "El archivo .xlsx está dañado (no se pudo leer su estructura interna); "
+            f"El archivo .xlsx está dañado (su parte interna «{name}» no es XML válido); "
             "ábralo en Excel y guárdelo de nuevo."
         ) from exc
 
@@ -95,11 +151,11 @@ def open_package(data: bytes, settings: Settings, file_name: str = "") -> Packag
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
         infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+    except ZIP_READ_ERRORS as exc:
         raise NotAPoaWorkbook("El archivo .xlsx está dañado y no se puede abrir.") from exc
     with zf:
         names = {info.filename for info in infos}
-        if "mimetype" in names and b"opendocument" in zf.read("mimetype")[:100]:
+        if "mimetype" in names and b"opendocument" in read_part(zf, "mimetype", limit=100):
             raise NotAPoaWorkbook(
                 "El archivo es una hoja de cálculo OpenDocument (.ods); guárdelo como .xlsx."
             )
@@ -118,7 +174,7 @@ def open_package(data: bytes, settings: Settings, file_name: str = "") -> Packag
                 f"El contenido del archivo ocupa {fmt_number(declared / MB)} MB descomprimido y el "
                 f"límite es {fmt_number(settings.max_uncompressed_mb)} MB."
             )
-        content_types = zf.read("[Content_Types].xml")
+        content_types = read_part(zf, "[Content_Types].xml")
         if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in content_types:
             raise NotAPoaWorkbook(
                 "El archivo contiene macros (.xlsm); guárdelo como libro de Excel sin macros (.xlsx)."
@@ -135,6 +191,7 @@ def open_package(data: bytes, settings: Settings, file_name: str = "") -> Packag
             raise NotAPoaWorkbook("El libro no tiene hojas de cálculo.")
         for sheet in sheets:
             _check_dimension(zf, sheet, settings)
+        sheets = _check_parts(zf, infos, sheets, settings)
         styles = posixpath.join(posixpath.dirname(workbook_path), "styles.xml")
     return Package(data=data, sheets=tuple(sheets), styles_path=styles if styles in names else None)
 
@@ -174,10 +231,95 @@ def _has_doctype(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
                 chunk = part.read(65536)
                 eof = not chunk
                 pending += chunk
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-        raise NotAPoaWorkbook(
-            "El archivo .xlsx está dañado y no se puede abrir; ábralo en Excel y guárdelo de nuevo."
-        ) from exc
+    except ZIP_READ_ERRORS:
+        # The part cannot be decompressed: nothing in it gets parsed, and _check_parts
+        # refuses it once the sheets are known, naming the sheet when it is one.
+        return False
+
+
+def _check_parts(
+    zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], sheets: list[SheetPart], settings: Settings
+) -> list[SheetPart]:
+    """Decompress every member to its end, where zipfile checks its CRC, so that no later read
+    of the package can fail halfway; and scan every sheet (see `_scan_sheet`). The total is
+    bounded by the declared-size limit. Returns the sheets with what the scan found."""
+    by_path = {sheet.path: sheet for sheet in sheets}
+    for info in infos:
+        sheet = by_path.get(info.filename)
+        if sheet is not None:
+            xml = read_part(zf, info.filename, sheet=sheet.name)
+            by_path[info.filename] = _scan_sheet(sheet, xml, settings)
+            continue
+        try:
+            with zf.open(info) as part:
+                while part.read(CHUNK):
+                    pass
+        except ZIP_READ_ERRORS as exc:
+            raise NotAPoaWorkbook(damaged_part(info.filename)) from exc
+    return [by_path[sheet.path] for sheet in sheets]
+
+
+def _scan_sheet(sheet: SheetPart, xml: bytes, settings: Settings) -> SheetPart:
+    """Refuse a sheet whose cells or rows reach past the limits, whatever its <dimension> says,
+    and note its cells with numbers too negative to be dates.
+
+    python-calamine allocates the whole rectangle up to the farthest cell before anything else
+    can look at it: one cell at XFD1048576 asks for half a terabyte and aborts the process.
+    """
+    references = _REFERENCE.findall(xml)
+    # Distinct letters and digits first, at C speed: a sheet may have millions of cells.
+    all_letters, all_digits = set(map(itemgetter(0), references)), set(map(itemgetter(1), references))
+    last_row = last_col = 0
+    for digits in all_digits:
+        number = digits.lstrip(b"0")
+        row = int(number or b"0") if len(number) <= 9 else EXCEL_ROWS + 1
+        if row > EXCEL_ROWS:
+            _beyond_excel(sheet.name, next(r for r in references if r[1] == digits))
+        last_row = max(last_row, row)
+    for letters in all_letters:
+        col = column_number(letters.upper().decode()) if len(letters) <= 4 else EXCEL_COLUMNS + 1
+        if col > EXCEL_COLUMNS:
+            _beyond_excel(sheet.name, next(r for r in references if r[0] == letters))
+        last_col = max(last_col, col)
+    _check_size(sheet.name, last_row, last_col, settings)
+    negatives = []
+    for match in _NEGATIVE_VALUE.finditer(xml):
+        try:
+            number = float(match.group(1))
+        except ValueError:
+            continue
+        if number < MIN_DATE_SERIAL:
+            attrs = _cell_attributes(xml, match.start())
+            ref, style = _CELL_REF.search(attrs), _CELL_STYLE.search(attrs)
+            negatives.append((
+                ref.group(1).decode("ascii", "replace") if ref else "",
+                match.group(1).decode(),
+                int(style.group(1)) if style else -1,
+            ))
+    return replace(sheet, far_negatives=tuple(negatives)) if negatives else sheet
+
+
+def _beyond_excel(sheet: str, reference: tuple[bytes, bytes]) -> None:
+    ref = (reference[0] + reference[1]).decode()
+    ref = ref if len(ref) <= 20 else ref[:20] + "…"
+    raise NotAPoaWorkbook(
+        f"La hoja «{sheet}» nombra la celda «{ref}», más allá de la última de Excel "
+        f"({EXCEL_LAST_CELL}); ábralo en Excel y guárdelo de nuevo."
+    )
+
+
+def _cell_attributes(xml: bytes, end: int) -> bytes:
+    """The attributes of the cell whose value ends at `end`: the nearest <c> tag before it,
+    past its <v> and an optional formula (a few tags back at most)."""
+    for _ in range(4):
+        start = xml.rfind(b"<", 0, end)
+        if start < 0:
+            break
+        match = _CELL_TAG.match(xml, start)
+        if match:
+            return match.group(1)
+        end = start
+    return b""
 
 
 def _looks_like_text(data: bytes) -> bool:
@@ -223,8 +365,7 @@ def _sheet_parts(zf: zipfile.ZipFile, names: set[str], workbook_path: str) -> li
 
 
 def _check_dimension(zf: zipfile.ZipFile, sheet: SheetPart, settings: Settings) -> None:
-    with zf.open(sheet.path) as part:
-        head = part.read(4096)
+    head = read_part(zf, sheet.path, limit=4096, sheet=sheet.name)
     match = _DIMENSION.search(head)
     if not match:
         return

@@ -14,13 +14,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
 
-from loaders.xlsx_package import Package, column_number
+from loaders.errors import NotAPoaWorkbook
+from loaders.xlsx_package import Package, column_number, read_part
 
 _PERCENT_BUILTIN = {9, 10}
+# Built-in number formats that show a date or a time.
+_DATE_BUILTIN = set(range(14, 23)) | set(range(27, 37)) | set(range(45, 48)) | set(range(50, 59))
+_LITERAL = re.compile(r'"[^"]*"|\\.')  # quoted text and escaped characters of a format code
+_SECTION = re.compile(r"\[[^\]]*\]")  # [Red], [$-80A], [h]…
+_DATE_PART = re.compile(r"[dmyhs]", re.I)
 _TAG = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _ATTR = re.compile(rb'\b(r|s)="([^"]*)"')
-_REF = re.compile(r"([A-Z]+)(\d+)")
+_REF = re.compile(r"([A-Za-z]{1,3})0*([0-9]{1,7})")
 _WHITE = {"FFFFFFFF", "00FFFFFF", "FFFFFF"}
 
 
@@ -32,6 +39,7 @@ def _local(tag: str) -> str:
 class CellStyle:
     percent: bool
     fill: str | None  # a key naming the fill colour, None when the cell has no visible fill
+    date: bool = False  # a date or time format: a number there is read as a date
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,14 @@ def read_style_table(package: Package) -> StyleTable:
     if not package.styles_path:
         return StyleTable(())
     with zipfile.ZipFile(io.BytesIO(package.data)) as zf:
-        root = SafeET.fromstring(zf.read(package.styles_path))
+        content = read_part(zf, package.styles_path)
+    try:
+        root = SafeET.fromstring(content)
+    except (SafeET.ParseError, DefusedXmlException) as exc:
+        raise NotAPoaWorkbook(
+            "El archivo .xlsx está dañado: los formatos de las celdas (la parte interna "
+            f"«{package.styles_path}») no se pueden leer; ábralo en Excel y guárdelo de nuevo."
+        ) from exc
     formats: dict[int, str] = {}
     fills: list[str | None] = []
     xfs: list[tuple[int, int]] = []
@@ -56,17 +71,18 @@ def read_style_table(package: Package) -> StyleTable:
         name = _local(child.tag)
         if name == "numFmts":
             for fmt in child:
-                formats[int(fmt.get("numFmtId", "0"))] = fmt.get("formatCode", "")
+                formats[_int(fmt.get("numFmtId"))] = fmt.get("formatCode", "")
         elif name == "fills":
             fills = [_fill_key(fill) for fill in child]
         elif name == "cellXfs":
-            xfs = [(int(xf.get("numFmtId", "0")), int(xf.get("fillId", "0"))) for xf in child]
+            xfs = [(_int(xf.get("numFmtId")), _int(xf.get("fillId"))) for xf in child]
     styles = []
     for fmt_id, fill_id in xfs:
-        code = formats.get(fmt_id, "")
-        percent = fmt_id in _PERCENT_BUILTIN or "%" in re.sub(r'"[^"]*"|\\.', "", code)
+        code = _LITERAL.sub("", formats.get(fmt_id, ""))
+        percent = fmt_id in _PERCENT_BUILTIN or "%" in code
+        date = fmt_id in _DATE_BUILTIN or bool(_DATE_PART.search(_SECTION.sub("", code)))
         fill = fills[fill_id] if 0 <= fill_id < len(fills) else None
-        styles.append(CellStyle(percent=percent, fill=fill))
+        styles.append(CellStyle(percent=percent, fill=fill, date=date))
     return StyleTable(tuple(styles))
 
 
@@ -101,6 +117,19 @@ def _fill_key(fill) -> str | None:
     return None
 
 
+def _int(text: str | bytes | None, default: int = 0) -> int:
+    """An index attribute as Excel writes it (a plain non-negative integer), else `default`.
+
+    Excel never writes anything else there. A damaged value (which python-calamine reads past)
+    counts as "no such format" instead of refusing a workbook whose values could be read.
+    """
+    if text is None:
+        return default
+    text = text.decode("ascii", "replace") if isinstance(text, bytes) else text
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else default
+
+
 def _number(text: str) -> float:
     try:
         return float(text)
@@ -121,27 +150,27 @@ def cell_styles(
         return {}
     first, last = min(wanted_rows), max(wanted_rows)
     with zipfile.ZipFile(io.BytesIO(package.data)) as zf:
-        xml = zf.read(sheet_path)
+        xml = read_part(zf, sheet_path)
     found: dict[tuple[int, int], CellStyle] = {}
     row, col = -1, -1
     for match in _TAG.finditer(xml):
         attrs = dict(_ATTR.findall(match.group(2)))
         if match.group(1) == b"row":
-            row = int(attrs[b"r"]) - 1 if b"r" in attrs else row + 1
+            row = _int(attrs.get(b"r"), row + 2) - 1
             col = -1
             if row > last:
                 break
             continue
         ref = attrs.get(b"r")
         if ref:
-            m = _REF.match(ref.decode())
+            m = _REF.match(ref.decode("ascii", "replace"))
             if m:
-                col, row = column_number(m.group(1)) - 1, int(m.group(2)) - 1
+                col, row = column_number(m.group(1).upper()) - 1, int(m.group(2)) - 1
         else:
             col += 1
         if row < first or row not in wanted_rows or col not in wanted_cols:
             continue
-        style = attrs.get(b"s")
-        if style is not None:
-            found[(row, col)] = table.get(int(style))
+        index = _int(attrs.get(b"s"), -1)
+        if index >= 0:  # absent or unreadable: the cell's style stays unknown
+            found[(row, col)] = table.get(index)
     return found

@@ -17,6 +17,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -24,9 +25,16 @@ import openpyxl.xml
 import pytest
 from openpyxl.utils import get_column_letter
 
+from loaders import grid
+from loaders.budget_store import import_spending
+from loaders.db import create_schema, make_engine
 from loaders.errors import NotAPoaWorkbook
 from loaders.reader import read_poa
 from loaders.settings import REPO_ROOT
+from loaders.spending import read_spending
+from loaders.store import import_workbook
+from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
+from tests.test_fuzz import with_shared_strings
 
 MB = 1024 * 1024
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -259,6 +267,21 @@ CASES: list[tuple[str, Callable[[bytes], bytes], list[str]]] = [
     ("imagen_png_renombrada", lambda s: PNG, ["no es un libro de Excel", ".xlsx"]),
     ("pdf_renombrado", lambda s: PDF, ["no es un libro de Excel", ".xlsx"]),
     ("muestra_truncada", lambda s: s[: len(s) // 2], [".xlsx"]),
+    # Found by tests/test_fuzz.py; the CLI must exit 2 for each, never crash or abort.
+    ("celda_de_40000_caracteres",
+     lambda s: rewrite(s, {"xl/worksheets/sheet1.xml": with_text("Apoyo a deportados", 40_000)}),
+     ["POA!B11", "40,000 caracteres", "32,767"]),
+    ("celda_mas_alla_de_excel",
+     lambda s: rewrite(s, {"xl/worksheets/sheet3.xml": far_cell("XFD1048576")}),
+     ["«Indicador»", "1,048,576 filas", "50,000"]),
+    ("fecha_negativa_enorme",
+     lambda s: rewrite(s, {"xl/worksheets/sheet2.xml": set_cell(
+         b'<c r="V12" s="14" t="n"><v>46023</v>', b'<c r="V12" s="14" t="n"><v>-1e12</v>'
+     )}),
+     ["Cronograma!V12", "fecha"]),
+    ("hoja_comprimida_danada",
+     lambda s: damage_compressed_bytes(s, "xl/worksheets/sheet2.xml"),
+     ["«Cronograma»", "dañada"]),
 ]
 CASE_IDS = [case[0] for case in CASES]
 
@@ -454,3 +477,400 @@ def test_cli_json_keeps_formula_like_text_verbatim(tmp_path, sample_bytes):
     assert result.returncode == 0, result.stderr
     activity = next(a for a in json.loads(result.stdout)["activities"] if a["number"] == 2)
     assert activity["name"] == HYPERLINK
+
+
+# -- cell text over Excel's limit of 32,767 characters -----------------------------------------
+
+EXCEL_MAX_TEXT = 32_767
+
+
+def with_text(old: str, length: int) -> Callable[[bytes], bytes]:
+    """Replace the text `old` of one cell with `length` letters (openpyxl itself cuts a longer
+    text to 32,767 when it writes, so the sheet's XML is edited instead)."""
+
+    def change(xml: bytes) -> bytes:
+        marker = f"<t>{old}</t>".encode()
+        assert xml.count(marker) == 1
+        return xml.replace(marker, b"<t>" + b"a" * length + b"</t>")
+
+    return change
+
+
+def lone_cell_workbook(length: int) -> bytes:
+    """A workbook whose only cell is POA!B12: calamine's range then starts at row 12, column B."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "POA"
+    wb.active["B12"] = "marcador"
+    out = io.BytesIO()
+    wb.save(out)
+    return rewrite(
+        out.getvalue(), {"xl/worksheets/sheet1.xml": with_text("marcador", length)}
+    )
+
+
+def test_cell_text_over_the_excel_limit_is_refused_naming_the_absolute_cell(settings):
+    message = refusal(lone_cell_workbook(40_000), settings, "larga.xlsx")
+    assert message == (
+        "La celda POA!B12 tiene 40,000 caracteres y Excel admite como máximo 32,767; "
+        "acórtela y guarde de nuevo."
+    )
+
+
+def test_activity_name_one_character_over_the_limit_is_refused(sample_bytes, settings):
+    data = rewrite(sample_bytes, {
+        "xl/worksheets/sheet1.xml": with_text("Apoyo a deportados", EXCEL_MAX_TEXT + 1),
+    })
+    assert refusal(data, settings, "larga.xlsx") == (
+        "La celda POA!B11 tiene 32,768 caracteres y Excel admite como máximo 32,767; "
+        "acórtela y guarde de nuevo."
+    )
+
+
+def test_activity_name_of_exactly_32767_characters_is_read_whole(sample_bytes, settings):
+    data = rewrite(sample_bytes, {
+        "xl/worksheets/sheet1.xml": with_text("Apoyo a deportados", EXCEL_MAX_TEXT),
+    })
+    doc = read_poa(data, settings, file_name="limite.xlsx")
+    assert doc.activity(2).name == "a" * EXCEL_MAX_TEXT
+    assert len(doc.activities) == 16
+
+
+SPENDING_CONCEPT = "Ampliación por alza del precio de la gasolina"
+
+
+def test_spending_workbook_with_text_over_the_limit_is_refused(settings):
+    data = rewrite(SPENDING_SAMPLE.read_bytes(), {
+        "xl/worksheets/sheet1.xml": with_text(SPENDING_CONCEPT, 40_000),
+    })
+    with pytest.raises(NotAPoaWorkbook) as caught:
+        read_spending(data, settings, file_name="gastos.xlsx")
+    assert caught.value.message == (
+        "La celda Movimientos!D5 tiene 40,000 caracteres y Excel admite como máximo 32,767; "
+        "acórtela y guarde de nuevo."
+    )
+
+
+def test_spending_concept_of_exactly_32767_characters_is_read_whole(settings):
+    data = rewrite(SPENDING_SAMPLE.read_bytes(), {
+        "xl/worksheets/sheet1.xml": with_text(SPENDING_CONCEPT, EXCEL_MAX_TEXT),
+    })
+    movements, _ = read_spending(data, settings, file_name="gastos.xlsx")
+    assert movements[0].concepto == "a" * EXCEL_MAX_TEXT
+    assert movements[0].cell == "F5"
+
+
+# -- crashes found by tests/test_fuzz.py, kept as plain regression tests ----------------------
+
+
+def local_header(data: bytes, member: str) -> tuple[int, int, int]:
+    """(offset of the member's local header, offset of its compressed bytes, their size)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        info = zf.getinfo(member)
+    start = info.header_offset
+    name_len, extra_len = struct.unpack("<HH", data[start + 26 : start + 30])
+    return start, start + 30 + name_len + extra_len, info.compress_size
+
+
+def damage_compressed_bytes(data: bytes, member: str) -> bytes:
+    """Scramble 16 bytes in the middle of a member's deflate stream; the directory stays whole."""
+    _, body, size = local_header(data, member)
+    buf = bytearray(data)
+    for i in range(body + size // 3, body + size // 3 + 16):
+        buf[i] ^= 0x5A
+    return bytes(buf)
+
+
+def break_local_header(data: bytes, member: str) -> bytes:
+    start, _, _ = local_header(data, member)
+    return data[:start] + b"PK\x09\x09" + data[start + 4 :]
+
+
+def test_damaged_deflate_stream_of_a_sheet_is_refused_naming_the_sheet(sample_bytes, settings):
+    data = damage_compressed_bytes(sample_bytes, "xl/worksheets/sheet1.xml")
+    assert refusal(data, settings, "danado.xlsx") == (
+        "La hoja «POA» del archivo .xlsx está dañada (no se puede descomprimir ni leer); "
+        "ábralo en Excel y guárdelo de nuevo."
+    )
+
+
+def test_damaged_deflate_stream_of_the_styles_is_refused_naming_the_part(sample_bytes, settings):
+    data = damage_compressed_bytes(sample_bytes, "xl/styles.xml")
+    assert refusal(data, settings, "danado.xlsx") == (
+        "El archivo .xlsx está dañado (su parte interna «xl/styles.xml» no se puede "
+        "descomprimir ni leer); ábralo en Excel y guárdelo de nuevo."
+    )
+
+
+def test_broken_local_header_of_content_types_is_refused(sample_bytes, settings):
+    data = break_local_header(sample_bytes, "[Content_Types].xml")
+    assert refusal(data, settings, "danado.xlsx") == (
+        "El archivo .xlsx está dañado (su parte interna «[Content_Types].xml» no se puede "
+        "descomprimir ni leer); ábralo en Excel y guárdelo de nuevo."
+    )
+
+
+def test_damaged_spending_workbook_is_refused_naming_the_sheet(settings):
+    data = damage_compressed_bytes(SPENDING_SAMPLE.read_bytes(), "xl/worksheets/sheet1.xml")
+    with pytest.raises(NotAPoaWorkbook) as caught:
+        read_spending(data, settings, file_name="gastos.xlsx")
+    assert caught.value.message == (
+        "La hoja «Movimientos» del archivo .xlsx está dañada (no se puede descomprimir ni "
+        "leer); ábralo en Excel y guárdelo de nuevo."
+    )
+
+
+STYLES_UNREADABLE = (
+    "El archivo .xlsx está dañado: los formatos de las celdas (la parte interna "
+    "«xl/styles.xml») no se pueden leer; ábralo en Excel y guárdelo de nuevo."
+)
+
+
+@pytest.mark.parametrize("change", [
+    lambda b: b + b"<x/>",
+    lambda b: b.replace(b"</styleSheet>", b"<dxfs><</dxfs></styleSheet>"),
+], ids=["basura_al_final", "etiqueta_rota"])
+def test_styles_that_are_not_xml_are_refused(change, sample_bytes, settings):
+    data = rewrite(sample_bytes, {"xl/styles.xml": change})
+    assert refusal(data, settings, "estilos.xlsx") == STYLES_UNREADABLE
+
+
+def test_style_indexes_that_are_not_numbers_are_read_as_no_format(sample_bytes, settings):
+    data = rewrite(sample_bytes, {
+        "xl/styles.xml": lambda b: b.replace(
+            b'<xf numFmtId="0" fontId="0" fillId="0"', b'<xf numFmtId="abc" fontId="0" fillId="x"',
+            1,
+        ),
+        # I12 is activity 7's declared % (0.75): with no known style, its column of fractions
+        # still says it is 75 %.
+        "xl/worksheets/sheet2.xml": lambda b: b.replace(b'<c r="I12" s="12"', b'<c r="I12" s="NaN"'),
+    })
+    doc = read_poa(data, settings, file_name="indices.xlsx")
+    assert doc.activity(7).declared_pct == 75.0
+    assert doc.activity(1).months_planned == list(range(1, 13))
+
+
+def set_cell(old: bytes, new: bytes) -> Callable[[bytes], bytes]:
+    def change(xml: bytes) -> bytes:
+        assert xml.count(old) == 1, old
+        return xml.replace(old, new)
+
+    return change
+
+
+@pytest.mark.parametrize("value", ["-1e12", "-inf", "-Infinity"])
+def test_date_cell_with_a_huge_negative_value_is_refused_naming_the_cell(
+    value, sample_bytes, settings
+):
+    # python-calamine panics (a Rust panic, not an Exception) converting it to a date.
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet2.xml": set_cell(
+        b'<c r="V12" s="14" t="n"><v>46023</v>', f'<c r="V12" s="14" t="n"><v>{value}</v>'.encode(),
+    )})
+    assert refusal(data, settings, "fecha.xlsx") == (
+        f"La celda Cronograma!V12 tiene el valor {value}, que no se puede leer como fecha; "
+        "corríjala y guarde de nuevo."
+    )
+
+
+class PanicException(BaseException):
+    """Stands for pyo3's PanicException, which python-calamine raises on a Rust panic."""
+
+
+def test_a_calamine_panic_on_a_sheet_is_a_refusal_naming_the_sheet():
+    with pytest.raises(NotAPoaWorkbook) as caught, grid._sheet_errors("Cronograma"):
+        raise PanicException("TimeDelta::milliseconds out of bounds")
+    assert caught.value.message == (
+        "La hoja «Cronograma» del archivo .xlsx está dañada y no se puede leer; ábralo en Excel "
+        "y guárdelo de nuevo."
+    )
+    with pytest.raises(KeyboardInterrupt), grid._sheet_errors("Cronograma"):
+        raise KeyboardInterrupt
+
+
+def test_date_cell_with_a_large_negative_value_that_calamine_reads_is_a_finding(
+    sample_bytes, settings
+):
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet2.xml": set_cell(
+        b'<c r="V12" s="14" t="n"><v>46023</v>', b'<c r="V12" s="14" t="n"><v>-1e10</v>',
+    )})
+    doc = read_poa(data, settings, file_name="fecha.xlsx")
+    finding = next(f for f in doc.read_findings if f.cell == "V12")
+    assert (finding.code, finding.sheet, finding.activity) == ("INVALID_VALUE", "Cronograma", 7)
+    assert doc.activity(7).start is None
+
+
+def far_cell(ref: str) -> Callable[[bytes], bytes]:
+    """Sheet 3 ("Indicador") with its first cell moved to `ref`, <dimension> left as it was."""
+    return lambda xml: xml.replace(b'<c r="A1"', f'<c r="{ref}"'.encode(), 1)
+
+
+@pytest.mark.parametrize("ref, message", [
+    ("XFD1048576", "La hoja «Indicador» tiene 1,048,576 filas y el límite es 50,000."),
+    ("A50001", "La hoja «Indicador» tiene 50,001 filas y el límite es 50,000."),
+    ("GS1", "La hoja «Indicador» tiene 201 columnas y el límite es 200."),
+    ("XFE1", "La hoja «Indicador» nombra la celda «XFE1», más allá de la última de Excel "
+     "(XFD1048576); ábralo en Excel y guárdelo de nuevo."),
+    ("A99999999999", "La hoja «Indicador» nombra la celda «A99999999999», más allá de la "
+     "última de Excel (XFD1048576); ábralo en Excel y guárdelo de nuevo."),
+    ("a00000001048577", "La hoja «Indicador» nombra la celda «a00000001048577», más allá de "
+     "la última de Excel (XFD1048576); ábralo en Excel y guárdelo de nuevo."),
+])
+def test_cell_far_past_the_limits_is_refused_before_calamine_allocates_it(
+    ref, message, sample_bytes, settings
+):
+    # calamine allocates the whole rectangle up to the farthest cell: XFD1048576 asked for
+    # 512 GB and aborted the process.
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet3.xml": far_cell(ref)})
+    start = time.perf_counter()
+    assert refusal(data, settings, "lejos.xlsx") == message
+    assert time.perf_counter() - start < BOMB_SECONDS
+
+
+def test_cell_reference_with_leading_zeros_within_limits_is_read(sample_bytes, settings):
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet3.xml": far_cell("A000001")})
+    assert len(read_poa(data, settings, file_name="ceros.xlsx").activities) == 16
+
+
+def sqlite_engine(tmp_path: Path, settings):
+    engine = make_engine(f"sqlite:///{tmp_path / 'poa.sqlite3'}", settings)
+    create_schema(engine)
+    return engine
+
+
+def test_count_too_large_to_store_is_a_finding_and_the_poa_is_stored(
+    tmp_path, sample_bytes, settings
+):
+    # Meta anual of activity 7 (Cronograma!E12) = 1e20 made SQLite raise OverflowError.
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet2.xml": set_cell(
+        b'<c r="E12" s="11" t="n"><v>3</v>', b'<c r="E12" s="11" t="n"><v>1e20</v>',
+    )})
+    engine = sqlite_engine(tmp_path, settings)
+    stored = import_workbook(
+        engine, data, settings, file_name="grande.xlsx", uploaded_by="prueba",
+        as_of=date(2026, 11, 21),
+    )
+    finding = next(f for f in stored.findings if f.cell == "E12")
+    assert finding.code == "INVALID_VALUE"
+    assert finding.message == (
+        "«Meta anual» de la actividad 7 dice «100000000000000000000», un número mayor que "
+        "2,147,483,647."
+    )
+    doc = read_poa(data, settings, file_name="grande.xlsx")
+    assert doc.activity(7).goal is None
+    assert doc.activity(7).programmed == 3
+    engine.dispose()
+
+
+def test_activity_number_too_large_to_store_is_a_finding(tmp_path, sample_bytes, settings):
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet1.xml": set_cell(
+        b'<c r="A16" s="5" t="n"><v>7</v>', b'<c r="A16" s="5" t="n"><v>1e20</v>',
+    )})
+    engine = sqlite_engine(tmp_path, settings)
+    stored = import_workbook(
+        engine, data, settings, file_name="numero.xlsx", uploaded_by="prueba",
+        as_of=date(2026, 11, 21),
+    )
+    finding = next(f for f in stored.findings if f.cell == "A16")
+    assert (finding.code, finding.sheet) == ("INVALID_VALUE", "POA")
+    assert finding.message == (
+        "La fila 16 de «POA» tiene como Nº de actividad «100000000000000000000», un número "
+        "mayor que 2,147,483,647; no se puede leer."
+    )
+    engine.dispose()
+
+
+@pytest.mark.parametrize("part, what", [
+    ("xl/sharedStrings.xml", "los textos de las celdas"),
+    ("xl/styles.xml", "los formatos de las celdas"),
+])
+def test_workbook_part_calamine_cannot_open_is_named(part, what, sample_bytes, settings):
+    # python-calamine only says "Cannot detect file format" when these are cut short.
+    data = rewrite(with_shared_strings(sample_bytes), {part: lambda b: b[: len(b) // 2]})
+    assert refusal(data, settings, "cortado.xlsx") == (
+        f"El archivo .xlsx está dañado: {what} (la parte interna «{part}») no se pueden leer; "
+        "ábralo en Excel y guárdelo de nuevo."
+    )
+
+
+# -- values beyond what the database columns hold (found fuzzing on PostgreSQL) ---------------
+# `engine` is conftest's: each test runs on SQLite and on PostgreSQL, whose columns enforce
+# their sizes (VARCHAR(40), NUMERIC(16, 2), INTEGER).
+
+AS_OF = date(2026, 11, 21)
+
+
+def spending_import(engine, settings, sample_bytes: bytes, data: bytes):
+    plan_id = import_workbook(
+        engine, sample_bytes, settings, file_name="poa.xlsx", uploaded_by="prueba", as_of=AS_OF
+    ).plan_id
+    return import_spending(
+        engine, plan_id, data, settings, file_name="gastos.xlsx", uploaded_by="prueba"
+    )
+
+
+def spending_with(old: bytes, new: bytes) -> bytes:
+    return rewrite(SPENDING_SAMPLE.read_bytes(), {"xl/worksheets/sheet1.xml": set_cell(old, new)})
+
+
+def test_spending_amount_too_large_to_store_is_a_finding(engine, settings, sample_bytes):
+    data = spending_with(b'<c r="F5" s="5" t="n"><v>3000</v>', b'<c r="F5" s="5" t="n"><v>1e15</v>')
+    number, findings = spending_import(engine, settings, sample_bytes, data)
+    assert number == 1
+    finding = next(f for f in findings if f.cell == "F5")
+    assert (finding.code, finding.sheet) == ("INVALID_VALUE", "Movimientos")
+    assert finding.message == (
+        "El importe «1000000000000000» de la fila 5 no se puede guardar: debe ser menor que "
+        "$100,000,000,000,000.00; el movimiento no se tomó en cuenta."
+    )
+    original, _ = read_spending(SPENDING_SAMPLE.read_bytes(), settings)
+    movements, _ = read_spending(data, settings)
+    assert len(movements) == len(original) - 1
+
+
+def test_spending_partida_longer_than_a_key_is_a_finding(engine, settings, sample_bytes):
+    text = "2611 gasolina para las camionetas de la dirección"
+    data = spending_with(b"<t>2611</t></is></c><c r=\"D5\"", f"<t>{text}</t></is></c><c r=\"D5\"".encode())
+    _, findings = spending_import(engine, settings, sample_bytes, data)
+    finding = next(f for f in findings if f.cell == "C5")
+    assert (finding.code, finding.partida) == ("INVALID_VALUE", None)
+    assert finding.message == (
+        f"La partida «{text[:40]}…» de la fila 5 tiene 49 caracteres y no es una clave de "
+        "partida; el movimiento no se tomó en cuenta."
+    )
+
+
+def test_poa_budget_partida_longer_than_a_key_is_a_finding(engine, settings, sample_bytes):
+    text = "Papelería y útiles de oficina para todo el año 2026"
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet4.xml": set_cell(
+        b'<c r="A4" s="11" t="n"><v>2111</v>',
+        f'<c r="A4" s="11" t="inlineStr"><is><t>{text}</t></is>'.encode(),
+    )})
+    stored = import_workbook(
+        engine, data, settings, file_name="partida.xlsx", uploaded_by="prueba", as_of=AS_OF
+    )
+    finding = next(f for f in stored.findings if f.cell == "A4")
+    assert (finding.code, finding.sheet) == ("INVALID_VALUE", "Presupuesto")
+    assert finding.message == (
+        "La fila 4 de «Presupuesto» tiene como partida un texto de 51 caracteres, no una clave "
+        "del clasificador; no se tomó en cuenta."
+    )
+    doc = read_poa(data, settings)
+    assert [line.partida for line in doc.budget] == ["2121", "2611", "3761", "4244"]
+
+
+def test_identity_longer_than_its_column_is_cut_with_a_warning(engine, settings, sample_bytes):
+    long_name = "Secretaría de Gobierno " + "y Desarrollo Institucional " * 10
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet1.xml": set_cell(
+        b"<t>Secretar\xc3\xada de Gobierno<", f"<t>{long_name}<".encode(),
+    )})
+    stored = import_workbook(
+        engine, data, settings, file_name="larga.xlsx", uploaded_by="prueba", as_of=AS_OF
+    )
+    finding = next(f for f in stored.findings if "Dirección" in f.message)
+    assert (finding.code, finding.severity) == ("INVALID_VALUE", "warning")
+    doc = read_poa(data, settings)
+    assert len(doc.plan.direccion) <= 190
+    assert long_name.strip().startswith(doc.plan.direccion)
+    assert finding.message == (
+        f"«Dirección» dice un texto de {len(long_name.strip()):,} caracteres; se guardaron los "
+        f"primeros {len(doc.plan.direccion):,}."
+    )

@@ -86,7 +86,9 @@ def damaged_part(name: str, sheet: str | None = None) -> str:
     )
 
 
-def read_part(zf: zipfile.ZipFile, name: str, *, limit: int = -1, sheet: str | None = None) -> bytes:
+def read_part(
+    zf: zipfile.ZipFile, name: str, *, limit: int = -1, sheet: str | None = None
+) -> bytes:
     """The bytes of a member (the first `limit` bytes when given), or a refusal naming it."""
     try:
         with zf.open(name) as part:
@@ -268,7 +270,8 @@ def _scan_sheet(sheet: SheetPart, xml: bytes, settings: Settings) -> SheetPart:
     """
     references = _REFERENCE.findall(xml)
     # Distinct letters and digits first, at C speed: a sheet may have millions of cells.
-    all_letters, all_digits = set(map(itemgetter(0), references)), set(map(itemgetter(1), references))
+    all_letters = set(map(itemgetter(0), references))
+    all_digits = set(map(itemgetter(1), references))
     last_row = last_col = 0
     for digits in all_digits:
         number = digits.lstrip(b"0")

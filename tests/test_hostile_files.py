@@ -642,7 +642,7 @@ def test_style_indexes_that_are_not_numbers_are_read_as_no_format(sample_bytes, 
         ),
         # I12 is activity 7's declared % (0.75): with no known style, its column of fractions
         # still says it is 75 %.
-        "xl/worksheets/sheet2.xml": lambda b: b.replace(b'<c r="I12" s="12"', b'<c r="I12" s="NaN"'),
+        "xl/worksheets/sheet2.xml": set_cell(b'<c r="I12" s="12"', b'<c r="I12" s="NaN"'),
     })
     doc = read_poa(data, settings, file_name="indices.xlsx")
     assert doc.activity(7).declared_pct == 75.0
@@ -828,7 +828,9 @@ def test_spending_amount_too_large_to_store_is_a_finding(engine, settings, sampl
 
 def test_spending_partida_longer_than_a_key_is_a_finding(engine, settings, sample_bytes):
     text = "2611 gasolina para las camionetas de la dirección"
-    data = spending_with(b"<t>2611</t></is></c><c r=\"D5\"", f"<t>{text}</t></is></c><c r=\"D5\"".encode())
+    data = spending_with(
+        b'<t>2611</t></is></c><c r="D5"', f'<t>{text}</t></is></c><c r="D5"'.encode()
+    )
     _, findings = spending_import(engine, settings, sample_bytes, data)
     finding = next(f for f in findings if f.cell == "C5")
     assert (finding.code, finding.partida) == ("INVALID_VALUE", None)

@@ -48,6 +48,11 @@ CODES = {
     "INVALID_VALUE": "error",
     "UNMATCHED_ACTIVITY": "warning",
     "DUPLICATE_PARTIDA": "error",
+    # The optional "Alineación" sheet (loaders.alignment):
+    "UNKNOWN_FRACCION": "warning",
+    "UNKNOWN_DIMENSION": "warning",
+    "ALIGNMENT_UNKNOWN_ACTIVITY": "warning",
+    "ALIGNMENT_NO_TABLE": "warning",
 }
 CODE_TITLES = {
     "PCT_MISMATCH": "Porcentaje que no cuadra con los números",
@@ -67,6 +72,10 @@ CODE_TITLES = {
     "INVALID_VALUE": "Valor ilegible",
     "UNMATCHED_ACTIVITY": "Actividad en una sola tabla",
     "DUPLICATE_PARTIDA": "Partida repetida",
+    "UNKNOWN_FRACCION": "Fracción del Art. 122 que no existe",
+    "UNKNOWN_DIMENSION": "Dimensión de la OIM que no existe",
+    "ALIGNMENT_UNKNOWN_ACTIVITY": "Alineación de una actividad que no está en el POA",
+    "ALIGNMENT_NO_TABLE": "Hoja de alineación sin tabla",
 }
 
 ActivityCheck = Callable[[Activity, "Context"], Iterator[Finding]]

@@ -75,6 +75,17 @@ class Finding:
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
+@dataclass(frozen=True)
+class AlignmentLink:
+    """One activity serving one fracción of Art. 122 or one IOM dimension (loaders.alignment)."""
+
+    activity: int
+    kind: str  # "fraccion" | "dimension"
+    code: str  # "I" … "XII" for a fracción, "1" … "6" for a dimension
+    sheet: str = ""  # where the workbook says so
+    cell: str = ""
+
+
 @dataclass
 class PoaDocument:
     """Everything read from one workbook, before any check."""
@@ -86,6 +97,7 @@ class PoaDocument:
     budget_total_cell: Cell | None = None
     read_findings: list[Finding] = field(default_factory=list)  # problems met while reading
     year_source: str = ""  # "encabezado", "fechas", "indicado"
+    alignment: tuple[AlignmentLink, ...] = ()  # from the optional "Alineación" sheet
 
     def activity(self, number: int) -> Activity | None:
         return next((a for a in self.activities if a.number == number), None)

@@ -8,8 +8,23 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from loaders.model import Activity, BudgetLine, Finding, PlanIdentity, PoaDocument
-from loaders.schema import ActivityRow, BudgetRow, FindingRow, Plan, StoredFile, Version
+from loaders.model import (
+    Activity,
+    AlignmentLink,
+    BudgetLine,
+    Finding,
+    PlanIdentity,
+    PoaDocument,
+)
+from loaders.schema import (
+    ActivityRow,
+    AlignmentRow,
+    BudgetRow,
+    FindingRow,
+    Plan,
+    StoredFile,
+    Version,
+)
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,13 @@ def load_version(session: Session, version_id: int) -> LoadedVersion | None:
             select(BudgetRow).where(BudgetRow.version_id == version_id).order_by(BudgetRow.position)
         )
     ]
+    alignment = tuple(
+        AlignmentLink(r.activity, r.kind, r.code, r.sheet, r.cell)
+        for r in session.scalars(
+            select(AlignmentRow).where(AlignmentRow.version_id == version_id)
+            .order_by(AlignmentRow.id)
+        )
+    )
     rows = session.scalars(
         select(FindingRow).where(FindingRow.version_id == version_id).order_by(FindingRow.id)
     ).all()
@@ -148,7 +170,7 @@ def load_version(session: Session, version_id: int) -> LoadedVersion | None:
         ),
         activities=activities, budget=budget, budget_total=version.budget_total,
         budget_total_cell=tuple(version.budget_total_cell) if version.budget_total_cell else None,
-        read_findings=read_findings, year_source=version.year_source,
+        read_findings=read_findings, year_source=version.year_source, alignment=alignment,
     )
     versions = session.scalar(select(func.count(Version.id)).where(Version.plan_id == plan.id))
     last = session.scalar(select(func.max(Version.id)).where(Version.plan_id == plan.id))

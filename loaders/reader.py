@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from loaders.alignment import is_alignment_sheet, read_alignment
 from loaders.errors import NotAPoaWorkbook
 from loaders.grid import Sheet, cell_name, read_sheets
 from loaders.identity import heading_years, labelled_values, most_common, place_from_text
@@ -98,6 +99,11 @@ def _read_poa(data: bytes, settings: Settings, *, file_name: str, year: int | No
     if all(sheet.is_blank_row(r) for sheet in sheets for r in range(len(sheet.rows))):
         raise NotAPoaWorkbook("El libro está vacío: ninguna hoja tiene datos.")
     tables = [table for sheet in sheets for table in find_tables(sheet)]
+    # The optional "Alineación" sheet lists Nº and Actividad too: it is never an activity table
+    # (unless the workbook has no other).
+    kept = [t for t in tables if not is_alignment_sheet(t.sheet.name)]
+    if any(t.kind == "activities" for t in kept):
+        tables = kept
     activity_tables = [t for t in tables if t.kind == "activities"]
     if not activity_tables:
         raise NotAPoaWorkbook(
@@ -447,9 +453,12 @@ class _Reader:
         self.missing_columns()
         budget, total, total_cell = self.budget()
         plan, source = self.identity(activities, year)
+        alignment = read_alignment(self.sheets, [a.number for a in activities])
+        self.findings.extend(alignment.findings)
         return PoaDocument(
             plan=plan, activities=activities, budget=budget, budget_total=total,
             budget_total_cell=total_cell, read_findings=self.findings, year_source=source,
+            alignment=alignment.links,
         )
 
 

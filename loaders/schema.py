@@ -1,4 +1,5 @@
-"""SQLAlchemy 2.0 models: plan, version (with the original file), activities, budget, findings.
+"""SQLAlchemy 2.0 models: plan, version (with the original file), activities, budget, findings,
+alignment.
 
 A version, its file and its parsed rows are written once in one transaction and never updated.
 """
@@ -132,6 +133,23 @@ class FindingRow(Base):
     stage: Mapped[str] = mapped_column(String(10), default="check")  # "read" or "check"
 
 
+class AlignmentRow(Base):
+    """An activity serving a fracción of Art. 122 or an IOM dimension (the "Alineación" sheet)."""
+
+    __tablename__ = "alignment_link"
+    __table_args__ = (
+        UniqueConstraint("version_id", "activity", "kind", "code", name="uq_alignment_link"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id"), index=True)
+    activity: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # "fraccion" | "dimension"
+    code: Mapped[str] = mapped_column(String(10))  # "I" … "XII" | "1" … "6"
+    sheet: Mapped[str] = mapped_column(String(200), default="")
+    cell: Mapped[str] = mapped_column(String(20), default="")
+
+
 class AuditEntry(Base):
     """Who did what, when and from where. Written once, never edited."""
 
@@ -168,5 +186,5 @@ class UserAccount(Base):
 
 IMMUTABLE_TABLES = (
     "version", "stored_file", "activity", "budget_line", "finding", "audit", "spending_import",
-    "movement",
+    "movement", "alignment_link",
 )

@@ -20,6 +20,7 @@ from loaders.model import Finding, PlanIdentity, PoaDocument
 from loaders.reader import read_poa
 from loaders.schema import (
     ActivityRow,
+    AlignmentRow,
     AuditEntry,
     BudgetRow,
     FindingRow,
@@ -184,6 +185,14 @@ def _insert_rows(session: Session, version_id: int, doc: PoaDocument) -> None:
                 "cells": {k: list(v) for k, v in line.cells.items()},
             }
             for i, line in enumerate(doc.budget)
+        ])
+    if doc.alignment:
+        session.execute(insert(AlignmentRow), [
+            {
+                "version_id": version_id, "activity": link.activity, "kind": link.kind,
+                "code": link.code, "sheet": link.sheet, "cell": link.cell,
+            }
+            for link in doc.alignment
         ])
 
 

@@ -266,6 +266,52 @@ def _sheet_observaciones(wb: Workbook) -> None:
     _widths(ws, {"A": 48, "B": 4, "C": 42, "D": 4, "E": 44})
 
 
+# Hoja «Alineación» (no está en el documento fuente: es la alineación que derivamos de los textos;
+# cada elección se explica en README.md). Nº -> (fracciones del Art. 122, dimensiones de la OIM).
+ALINEACION: dict[int, tuple[str, str]] = {
+    1: ("V", "1"),
+    2: ("II, V", "1, 6"),
+    3: ("II", "1"),
+    4: ("II", "1"),
+    5: ("II", "1"),
+    6: ("IV, VI", "3, 4"),
+    7: ("V, IX", "2"),
+    8: ("II", "1"),
+    9: ("II", "2"),
+    10: ("III, VII", "4"),
+    11: ("II", "1, 2"),
+    12: ("III", "3"),
+    13: ("III", "4"),
+    14: ("IV, VI", "3"),
+    15: ("II", "1"),
+    16: ("II, V", "3"),
+}
+
+
+def _sheet_alineacion(wb: Workbook) -> None:
+    ws = wb.create_sheet("Alineación")
+    ws["A1"] = "Alineación de las actividades"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = (
+        "Fracciones: facultades de la Dirección de Atención a Migrantes (Artículo 122), en números"
+        " romanos. Dimensiones: Indicadores de Gobernanza de la Migración de la OIM, del 1 al 6."
+    )
+    ws["A2"].alignment = WRAP_TOP
+    ws.merge_cells("A2:D2")
+    ws.row_dimensions[2].height = 32
+    headers = ["Nº", "Actividad", "Fracciones del Art. 122", "Dimensiones OIM"]
+    for col, text in enumerate(headers, start=1):
+        _header(ws.cell(row=4, column=col, value=text))
+    for row, act in enumerate(seed.ACTIVITIES, start=5):
+        fracciones, dimensiones = ALINEACION[act["number"]]
+        for col, value in enumerate((act["number"], act["name"], fracciones, dimensiones), 1):
+            cell = ws.cell(row=row, column=col, value=value)
+            cell.border = BORDER
+            cell.alignment = WRAP_TOP if col == 2 else CENTER
+    _widths(ws, {"A": 6, "B": 48, "C": 22, "D": 18})
+    ws.freeze_panes = "A5"
+
+
 def build_workbook() -> Workbook:
     """Devuelve el libro en memoria (sin guardar)."""
     wb = Workbook()
@@ -274,6 +320,7 @@ def build_workbook() -> Workbook:
     _sheet_indicador(wb)
     _sheet_presupuesto(wb)
     _sheet_observaciones(wb)
+    _sheet_alineacion(wb)
     wb.properties.title = f"{seed.TITLE} {seed.FISCAL_YEAR} - {seed.AREA}"
     wb.properties.creator = "Tablero POA (sample_data/build_sample.py)"
     wb.properties.created = FIXED_TIMESTAMP

@@ -1,5 +1,10 @@
 """Figures as pure functions: plain view data in, a `plotly.graph_objects.Figure` out.
 
+The figures drawn on every page load (gauge, Gantt, semáforo bar) are built as plain dicts by
+their `*_spec` function, which the pages hand to `dcc.Graph` as they are: building and
+serializing a `go.Figure` (validation, a deep copy of its template) costs far more than the
+figure's data. `gauge`, `gantt` and `semaforo_bar` wrap the same dict in a `go.Figure`.
+
 No I/O, no Dash, no module state changed. Text is Spanish, numbers use Mexican separators (decimal
 point, comma for thousands: `separators=".,"`), and the semáforo is always carried by a word and an
 icon as well as by its colour. Month names on date axes come from the Plotly "es" locale the app
@@ -12,8 +17,10 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
+from functools import cache
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.progress import Thresholds, semaforo
@@ -112,18 +119,55 @@ def _nice_step(span: float, ticks: int = 5) -> int:
     return int(10 * magnitude)
 
 
+TEMPLATE = "plotly_white"
+
+
 def _style(fig: go.Figure, *, height: int, margin: dict[str, int]) -> go.Figure:
-    fig.update_layout(
-        template="plotly_white",
-        separators=SEPARATORS,
-        height=height,
-        margin=margin,
-        paper_bgcolor="rgba(255,255,255,0)",
-        plot_bgcolor="rgba(255,255,255,0)",
-        font={"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
-        hoverlabel={"font": {"size": BASE_FONT_SIZE}},
-    )
+    fig.update_layout(**_style_layout(height=height, margin=margin))
+    _set_template(fig)
     return fig
+
+
+def _set_template(fig: go.Figure) -> None:
+    """`fig.update_layout(template=TEMPLATE)` without validating, once more, a template plotly
+    ships already validated — as plotly itself sets its default template. The figure is the
+    same; validating the template cost ~10 ms per figure. (Should plotly drop the private
+    `_validate` switch, the template is simply validated again: slower, never different.)"""
+    layout = fig.layout
+    validate = getattr(layout, "_validate", True)
+    layout._validate = False
+    try:
+        layout.template = pio.templates[TEMPLATE]
+    finally:
+        layout._validate = validate
+
+
+@cache
+def _template() -> dict:
+    """The template as plain data, once per process (a figure dict must carry it whole: the
+    browser's Plotly knows no template by name). Shared by every figure dict: read-only."""
+    return pio.templates[TEMPLATE].to_plotly_json()
+
+
+def _style_layout(*, height: int, margin: dict[str, int]) -> dict:
+    return {
+        "separators": SEPARATORS,
+        "height": height,
+        "margin": margin,
+        "paper_bgcolor": "rgba(255,255,255,0)",
+        "plot_bgcolor": "rgba(255,255,255,0)",
+        "font": {"size": BASE_FONT_SIZE, "color": TEXT_COLOR},
+        "hoverlabel": {"font": {"size": BASE_FONT_SIZE}},
+    }
+
+
+def _spec(data: list[dict], layout: dict, *, height: int, margin: dict[str, int]) -> dict:
+    """A figure as a plain dict, styled as `_style` styles a `go.Figure`."""
+    return {
+        "data": data,
+        "layout": {"template": _template(), **layout,
+                   **_style_layout(height=height, margin=margin)},
+    }
 
 
 # --- gauge: meta alcanzada vs programada of one activity -----------------------------------------
@@ -137,6 +181,11 @@ def expected_count(a: ActivityView) -> float | None:
 
 
 def gauge(a: ActivityView) -> go.Figure:
+    """`gauge_spec` as a `go.Figure`."""
+    return go.Figure(gauge_spec(a))
+
+
+def gauge_spec(a: ActivityView) -> dict:
     """Meta alcanzada against meta programada, the bar in the semáforo's colour, and a mark at the
     count expected by the fecha de corte. The title carries the number, the (shortened) name, the
     semáforo's icon and word and, when the declared % disagrees with the real one, a warning.
@@ -154,45 +203,42 @@ def gauge(a: ActivityView) -> go.Figure:
             f"<span style='font-size:14px'>⚠ declarado {fmt_pct_auto(a.declared_pct)}"
             f" · real {fmt_pct_auto(a.real_pct)}</span>"
         )
-    threshold = None
+    gauge = {
+        "shape": "angular",
+        "axis": {
+            "range": [0, axis_max],
+            "tickmode": "linear",
+            "tick0": 0,
+            "dtick": _nice_step(axis_max),
+            "tickformat": ",.0f",
+            "tickfont": {"size": 12},
+        },
+        "bar": {"color": _color(a.semaforo), "thickness": 0.7},
+        "bgcolor": TRACK_COLOR,
+        "borderwidth": 0,
+    }
     if expected is not None:
-        threshold = {
+        gauge["threshold"] = {
             "line": {"color": MARK_COLOR, "width": 4},
             "thickness": 0.9,
             "value": expected,
         }
-    fig = go.Figure(
-        go.Indicator(
-            mode="gauge+number",
-            value=achieved,
-            number={
-                "valueformat": ",.0f",
-                "suffix": f" de {fmt_count(programmed)}" if programmed else " (sin meta)",
-                "font": {"size": 26},
-            },
-            title={"text": "<br>".join(lines), "font": {"size": TITLE_FONT_SIZE - 1}},
-            gauge={
-                "shape": "angular",
-                "axis": {
-                    "range": [0, axis_max],
-                    "tickmode": "linear",
-                    "tick0": 0,
-                    "dtick": _nice_step(axis_max),
-                    "tickformat": ",.0f",
-                    "tickfont": {"size": 12},
-                },
-                "bar": {"color": _color(a.semaforo), "thickness": 0.7},
-                "bgcolor": TRACK_COLOR,
-                "borderwidth": 0,
-                "threshold": threshold,
-            },
-            domain={"x": [0, 1], "y": [0, 1]},
-        )
-    )
+    indicator = {
+        "type": "indicator",
+        "mode": "gauge+number",
+        "value": achieved,
+        "number": {
+            "valueformat": ",.0f",
+            "suffix": f" de {fmt_count(programmed)}" if programmed else " (sin meta)",
+            "font": {"size": 26},
+        },
+        "title": {"text": "<br>".join(lines), "font": {"size": TITLE_FONT_SIZE - 1}},
+        "gauge": gauge,
+        "domain": {"x": [0, 1], "y": [0, 1]},
+    }
     top = TITLE_LINE_PX * len(lines) + 12
-    _style(fig, height=GAUGE_PLOT_PX + top + 8, margin={"l": 28, "r": 28, "t": top, "b": 8})
-    fig.update_layout(meta={"activity": a.number, "name": a.name})
-    return fig
+    return _spec([indicator], {"meta": {"activity": a.number, "name": a.name}},
+                 height=GAUGE_PLOT_PX + top + 8, margin={"l": 28, "r": 28, "t": top, "b": 8})
 
 
 # --- gantt ---------------------------------------------------------------------------------------
@@ -250,54 +296,58 @@ def _duration_ms(a: ActivityView) -> int:
 
 
 def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
+    """`gantt_spec` as a `go.Figure`."""
+    return go.Figure(gantt_spec(rows, today=today, year=year))
+
+
+def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
     """One bar per activity with valid dates, from inicio to the end of the day of fin, coloured
     by semáforo with its real % inside; the months planned in the cronograma as small squares under
     each bar; a line at the fecha de corte. Activities with invalid dates are left out (see
     `invalid_dates`)."""
     valid = _drawable(rows)
     labels = _row_labels(valid)
-    fig = go.Figure()
+    traces: list[dict] = []
 
     for key in SEMAFORO_KEYS:
         group = [(a, label) for a, label in zip(valid, labels, strict=True) if a.semaforo == key]
         if not group:
             continue
-        fig.add_trace(
-            go.Bar(
-                name=semaforo_label(key),
-                orientation="h",
-                y=[label for _, label in group],
-                base=[_iso_start(a) for a, _ in group],
-                x=[_duration_ms(a) for a, _ in group],
-                width=0.5,
-                offset=-0.38,  # the upper part of the row; the planned months go under the bar
-                marker={"color": _color(key), "line": {"width": 0}},
-                text=[fmt_pct(a.real_pct) for a, _ in group],
-                textposition="inside",
-                insidetextanchor="middle",
-                textangle=0,
-                textfont={"size": 13, "color": _INK_ON.get(key or "", "#ffffff")},
-                customdata=[
-                    [
-                        a.number,
-                        a.name,
-                        fmt_date(a.start) if a.start else "",
-                        fmt_date(a.end) if a.end else "",
-                        fmt_pct(a.real_pct, 1),
-                        fmt_pct(a.expected_pct, 1),
-                        a.status_label,
-                    ]
-                    for a, _ in group
-                ],
-                hovertemplate=(
-                    "<b>%{customdata[0]}. %{customdata[1]}</b><br>"
-                    "Inicio: %{customdata[2]} · Fin: %{customdata[3]}<br>"
-                    "Avance real: %{customdata[4]} · Esperado al corte: %{customdata[5]}<br>"
-                    f"{semaforo_label(key)} — %{{customdata[6]}}<extra></extra>"
-                ),
-                legendrank=SEMAFORO_KEYS.index(key) + 1,
-            )
-        )
+        traces.append({
+            "type": "bar",
+            "name": semaforo_label(key),
+            "orientation": "h",
+            "y": [label for _, label in group],
+            "base": [_iso_start(a) for a, _ in group],
+            "x": [_duration_ms(a) for a, _ in group],
+            "width": 0.5,
+            "offset": -0.38,  # the upper part of the row; the planned months go under the bar
+            "marker": {"color": _color(key), "line": {"width": 0}},
+            "text": [fmt_pct(a.real_pct) for a, _ in group],
+            "textposition": "inside",
+            "insidetextanchor": "middle",
+            "textangle": 0,
+            "textfont": {"size": 13, "color": _INK_ON.get(key or "", "#ffffff")},
+            "customdata": [
+                [
+                    a.number,
+                    a.name,
+                    fmt_date(a.start) if a.start else "",
+                    fmt_date(a.end) if a.end else "",
+                    fmt_pct(a.real_pct, 1),
+                    fmt_pct(a.expected_pct, 1),
+                    a.status_label,
+                ]
+                for a, _ in group
+            ],
+            "hovertemplate": (
+                "<b>%{customdata[0]}. %{customdata[1]}</b><br>"
+                "Inicio: %{customdata[2]} · Fin: %{customdata[3]}<br>"
+                "Avance real: %{customdata[4]} · Esperado al corte: %{customdata[5]}<br>"
+                f"{semaforo_label(key)} — %{{customdata[6]}}<extra></extra>"
+            ),
+            "legendrank": SEMAFORO_KEYS.index(key) + 1,
+        })
 
     months_x: list[str] = []
     months_y: list[str] = []
@@ -309,37 +359,35 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
                 months_y.append(label)
                 months_text.append(f"{a.number}. {a.name}")
     if months_x:
-        fig.add_trace(
-            go.Scatter(
-                name="Mes programado",
-                x=months_x,
-                y=months_y,
-                mode="markers",
-                marker={
-                    "symbol": "square",
-                    "size": 7,
-                    "color": PLANNED_MONTH_COLOR,
-                    "standoff": 10,  # pixels below the row's centre, under the bar
-                },
-                text=months_text,
-                hovertemplate="Mes programado: %{x|%B %Y}<br>%{text}<extra></extra>",
-                legendgroup="planned",
-                showlegend=False,
-            )
-        )
+        traces.append({
+            "type": "scatter",
+            "name": "Mes programado",
+            "x": months_x,
+            "y": months_y,
+            "mode": "markers",
+            "marker": {
+                "symbol": "square",
+                "size": 7,
+                "color": PLANNED_MONTH_COLOR,
+                "standoff": 10,  # pixels below the row's centre, under the bar
+            },
+            "text": months_text,
+            "hovertemplate": "Mes programado: %{x|%B %Y}<br>%{text}<extra></extra>",
+            "legendgroup": "planned",
+            "showlegend": False,
+        })
         # The legend would draw the squares shifted by `standoff` too: a legend-only entry instead.
-        fig.add_trace(
-            go.Scatter(
-                name="Mes programado",
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"symbol": "square", "size": 8, "color": PLANNED_MONTH_COLOR},
-                legendgroup="planned",
-                legendrank=10,
-                hoverinfo="skip",
-            )
-        )
+        traces.append({
+            "type": "scatter",
+            "name": "Mes programado",
+            "x": [None],
+            "y": [None],
+            "mode": "markers",
+            "marker": {"symbol": "square", "size": 8, "color": PLANNED_MONTH_COLOR},
+            "legendgroup": "planned",
+            "legendrank": 10,
+            "hoverinfo": "skip",
+        })
 
     start = date(year, 1, 1)
     stop = date(year + 1, 1, 1)
@@ -348,69 +396,64 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
         start = min(start, a.start)
         stop = max(stop, a.end + timedelta(days=1))
 
-    fig.add_shape(
-        type="line",
-        xref="x",
-        yref="paper",
-        x0=today.isoformat(),
-        x1=today.isoformat(),
-        y0=0,
-        y1=1,
-        line={"color": MARK_COLOR, "width": 2, "dash": "dash"},
-        layer="above",
-    )
-    fig.add_annotation(
-        x=today.isoformat(),
-        xref="x",
-        y=1,
-        yref="paper",
-        yanchor="bottom",
-        text=f"Corte {fmt_date(today)}",
-        showarrow=False,
-        font={"size": 13, "color": MARK_COLOR},
-        bgcolor="rgba(255,255,255,0.85)",
-    )
+    annotations = [{
+        "x": today.isoformat(),
+        "xref": "x",
+        "y": 1,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "text": f"Corte {fmt_date(today)}",
+        "showarrow": False,
+        "font": {"size": 13, "color": MARK_COLOR},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }]
     if not valid:
-        fig.add_annotation(
-            text="Ninguna actividad tiene fechas válidas",
-            xref="paper",
-            yref="paper",
-            x=0.5,
-            y=0.5,
-            showarrow=False,
-            font={"size": BASE_FONT_SIZE},
-        )
-
-    fig.update_xaxes(
-        type="date",
-        range=[start.isoformat(), stop.isoformat()],
-        dtick="M1",
-        tick0=date(year, 1, 1).isoformat(),
-        tickformat="%b",
-        ticklabelmode="period",
-        showgrid=True,
-        gridcolor="#e0e0e0",
-        tickfont={"size": 13},
-        fixedrange=False,
-    )
-    fig.update_yaxes(
-        type="category",
-        categoryorder="array",
-        categoryarray=labels,
-        autorange="reversed",
-        automargin=True,
-        showgrid=False,
-        tickfont={"size": 13},
-    )
-    _style(
-        fig,
-        height=GANTT_EXTRA_PX + GANTT_ROW_PX * max(len(valid), 2),
-        margin={"l": 8, "r": 16, "t": 36, "b": 72},
-    )
-    fig.update_layout(
-        barmode="overlay",
-        bargap=0.2,
-        legend={
+        annotations.append({
+            "text": "Ninguna actividad tiene fechas válidas",
+            "xref": "paper",
+            "yref": "paper",
+            "x": 0.5,
+            "y": 0.5,
+            "showarrow": False,
+            "font": {"size": BASE_FONT_SIZE},
+        })
+    layout = {
+        "shapes": [{
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": today.isoformat(),
+            "x1": today.isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": MARK_COLOR, "width": 2, "dash": "dash"},
+            "layer": "above",
+        }],
+        "annotations": annotations,
+        "xaxis": {
+            "type": "date",
+            "range": [start.isoformat(), stop.isoformat()],
+            "dtick": "M1",
+            "tick0": date(year, 1, 1).isoformat(),
+            "tickformat": "%b",
+            "ticklabelmode": "period",
+            "showgrid": True,
+            "gridcolor": "#e0e0e0",
+            "tickfont": {"size": 13},
+            "fixedrange": False,
+        },
+        "yaxis": {
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": labels,
+            "autorange": "reversed",
+            "automargin": True,
+            "showgrid": False,
+            "tickfont": {"size": 13},
+        },
+        "barmode": "overlay",
+        "bargap": 0.2,
+        "legend": {
             "orientation": "h",
             "yref": "container",
             "y": 0,
@@ -419,42 +462,48 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
             "xanchor": "left",
             "font": {"size": 13},
         },
-        hovermode="closest",
-    )
-    return fig
+        "hovermode": "closest",
+    }
+    return _spec(traces, layout, height=GANTT_EXTRA_PX + GANTT_ROW_PX * max(len(valid), 2),
+                 margin={"l": 8, "r": 16, "t": 36, "b": 72})
 
 
 # --- resumen -------------------------------------------------------------------------------------
 
 
 def semaforo_bar(counts: Mapping[str | None, int]) -> go.Figure:
+    """`semaforo_bar_spec` as a `go.Figure`."""
+    return go.Figure(semaforo_bar_spec(counts))
+
+
+def semaforo_bar_spec(counts: Mapping[str | None, int]) -> dict:
     """How many activities in each light: one bar per semáforo, rojo on top, labelled with its icon
     and word ("■ Rojo") and its count. "Sin datos" appears only when some activity has no light."""
     keys = [k for k in SEMAFORO_KEYS if k is not None or counts.get(None, 0)]
     values = [int(counts.get(k, 0)) for k in keys]
-    fig = go.Figure(
-        go.Bar(
-            orientation="h",
-            y=[semaforo_label(k) for k in keys],
-            x=values,
-            marker={"color": [_color(k) for k in keys], "line": {"width": 0}},
-            text=[fmt_count(v) for v in values],
-            textposition="outside",
-            textfont={"size": TITLE_FONT_SIZE, "color": TEXT_COLOR},
-            cliponaxis=False,
-            customdata=[SEMAFORO_WORDS[k] for k in keys],
-            hovertemplate="%{customdata}: %{x:,d} actividades<extra></extra>",
-            showlegend=False,
-        )
-    )
+    bar = {
+        "type": "bar",
+        "orientation": "h",
+        "y": [semaforo_label(k) for k in keys],
+        "x": values,
+        "marker": {"color": [_color(k) for k in keys], "line": {"width": 0}},
+        "text": [fmt_count(v) for v in values],
+        "textposition": "outside",
+        "textfont": {"size": TITLE_FONT_SIZE, "color": TEXT_COLOR},
+        "cliponaxis": False,
+        "customdata": [SEMAFORO_WORDS[k] for k in keys],
+        "hovertemplate": "%{customdata}: %{x:,d} actividades<extra></extra>",
+        "showlegend": False,
+    }
     top = max(values, default=0)
-    fig.update_xaxes(range=[0, max(top, 1) * 1.2], visible=False, fixedrange=True)
-    fig.update_yaxes(
-        autorange="reversed", automargin=True, fixedrange=True, tickfont={"size": BASE_FONT_SIZE}
-    )
-    _style(fig, height=24 + 40 * len(keys), margin={"l": 8, "r": 8, "t": 8, "b": 8})
-    fig.update_layout(bargap=0.3)
-    return fig
+    layout = {
+        "xaxis": {"range": [0, max(top, 1) * 1.2], "visible": False, "fixedrange": True},
+        "yaxis": {"autorange": "reversed", "automargin": True, "fixedrange": True,
+                  "tickfont": {"size": BASE_FONT_SIZE}},
+        "bargap": 0.3,
+    }
+    return _spec([bar], layout, height=24 + 40 * len(keys),
+                 margin={"l": 8, "r": 8, "t": 8, "b": 8})
 
 
 def index_bullet(

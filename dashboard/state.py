@@ -1,11 +1,22 @@
-"""The view's state lives in the URL: `?poa=…&version=…&corte=AAAA-MM-DD`. Resolving it to data."""
+"""The view's state lives in the URL: `?poa=…&version=…&corte=AAAA-MM-DD`. Resolving it to data.
+
+A stored version never changes (the database refuses it), so what is derived from one version on
+one fecha de corte — its activities read back, its `PlanView`, the figures drawn from it — is kept
+in a small per-app LRU (`VersionCache`) keyed by (version id, fecha de corte, settings). Which
+version a request shows is still resolved from the database on every request, so a version saved
+by another worker is seen at once; each worker only keeps its own copy of immutable results.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field, replace
 from datetime import date
 from urllib.parse import parse_qs, urlencode
 
+import flask
 from sqlalchemy.orm import Session
 
 from dashboard.services import get_services
@@ -18,8 +29,12 @@ from loaders.queries import (
     list_versions,
     load_version,
 )
+from loaders.settings import Settings
 
 QUERY_KEYS = ("poa", "version", "corte")
+CACHE_EXTENSION = "tablero_poa_versions"
+CACHE_SIZE = 64  # (version, fecha de corte) pairs kept per worker…
+CACHE_ACTIVITIES = 20_000  # …holding at most this many activities in all
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,75 @@ class Selection:
 
 
 @dataclass(frozen=True)
+class VersionViews:
+    """What one stored version shows on one fecha de corte. Shared between requests: read-only.
+
+    `loaded.plan` is the plan's row when the entry was made; `page_data` puts in the current one
+    (its count of versions grows), everything else of a version never changes."""
+
+    loaded: LoadedVersion
+    view: PlanView
+    figures: dict[Hashable, object] = field(default_factory=dict)  # filled by `cached_figure`
+
+
+class VersionCache:
+    """A thread-safe LRU of `VersionViews`, one per app (and so per database and per worker).
+
+    Bounded by entries and by activities (a POA of 20,000 activities draws figures of tens of
+    MB): the least recently used entries go first, the one just stored always stays.
+    """
+
+    def __init__(self, size: int = CACHE_SIZE, activities: int = CACHE_ACTIVITIES) -> None:
+        self.size = size
+        self.activities = activities
+        self._entries: OrderedDict[tuple, VersionViews] = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _weight_of(entry: VersionViews) -> int:
+        return len(entry.view.activities) + 1
+
+    def get(self, key: tuple) -> VersionViews | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key: tuple, entry: VersionViews) -> VersionViews:
+        """Keep `entry` unless another request stored one first; return the one kept."""
+        with self._lock:
+            kept = self._entries.get(key)
+            if kept is None:
+                kept = self._entries[key] = entry
+                self._weight += self._weight_of(entry)
+            self._entries.move_to_end(key)
+            while len(self._entries) > 1 and (
+                len(self._entries) > self.size or self._weight > self.activities
+            ):
+                _, dropped = self._entries.popitem(last=False)
+                self._weight -= self._weight_of(dropped)
+            return kept
+
+    def figure(self, entry: VersionViews, name: Hashable, build: Callable[[], object]):
+        with self._lock:
+            if name in entry.figures:
+                return entry.figures[name]
+        built = build()  # outside the lock; two requests may build the same figure once each
+        with self._lock:
+            return entry.figures.setdefault(name, built)
+
+
+def version_cache() -> VersionCache:
+    extensions = flask.current_app.extensions
+    cache = extensions.get(CACHE_EXTENSION)
+    if cache is None:
+        cache = extensions.setdefault(CACHE_EXTENSION, VersionCache())
+    return cache
+
+
+@dataclass(frozen=True)
 class PageData:
     selection: Selection
     plan: PlanInfo
@@ -46,6 +130,18 @@ class PageData:
     view: PlanView
     plans: list[PlanInfo]
     versions: list[VersionInfo]
+    cached: VersionViews | None = None
+
+
+def cached_figure(data: PageData, name: Hashable, build: Callable[[], object]):
+    """The figure `build()` draws from `data`'s version and fecha de corte, built once per worker.
+
+    `name` must say everything the figure depends on besides the version, the fecha de corte and
+    the settings (e.g. `("gauge", activity)`). The figure returned is shared: read-only.
+    """
+    if data.cached is None:
+        return build()
+    return version_cache().figure(data.cached, name, build)
 
 
 def _int(value: object) -> int | None:
@@ -91,6 +187,20 @@ def resolve(
     return Selection(plan_id, version_id, as_of), plans, versions
 
 
+def _version_views(session: Session, version_id: int, as_of: date,
+                   settings: Settings) -> VersionViews | None:
+    cache = version_cache()
+    key = (version_id, as_of, settings)
+    entry = cache.get(key)
+    if entry is not None:
+        return entry
+    loaded = load_version(session, version_id)
+    if loaded is None:
+        return None
+    view = plan_view(loaded.doc, as_of, settings)
+    return cache.put(key, VersionViews(loaded, view))
+
+
 def page_data(query: dict[str, object]) -> PageData | None:
     """Everything a page shows for the query, or None when there is no POA stored yet."""
     services = get_services()
@@ -98,8 +208,10 @@ def page_data(query: dict[str, object]) -> PageData | None:
         selection, plans, versions = resolve(session, query)
         if selection.version_id is None:
             return None
-        loaded = load_version(session, selection.version_id)
-    if loaded is None:
+        entry = _version_views(session, selection.version_id, selection.as_of, services.settings)
+    if entry is None:
         return None
-    view = plan_view(loaded.doc, selection.as_of, services.settings)
-    return PageData(selection, loaded.plan, loaded, view, plans, versions)
+    # The plan's row as resolved now (its version count grows); the version's own data is cached.
+    plan = next(p for p in plans if p.id == selection.plan_id)
+    loaded = replace(entry.loaded, plan=plan)
+    return PageData(selection, plan, loaded, entry.view, plans, versions, entry)

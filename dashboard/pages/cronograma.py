@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
 from dashboard import figures
-from dashboard.components import empty_state, graph, page_header
-from dashboard.state import page_data
+from dashboard.components import GRAPH_CONFIG, empty_state, page_header
+from dashboard.state import PageData, cached_figure, page_data
 
 dash.register_page(
     __name__, path="/cronograma", name="Cronograma", title="Cronograma — Tablero POA", order=2
@@ -28,6 +28,17 @@ def _invalid_list(rows) -> html.Div:
     ])
 
 
+def _gantt_graph(data: PageData, year: int) -> dcc.Graph:
+    """The Gantt (a plain dict, built once per version and fecha de corte), as
+    `components.graph` would show it."""
+    view = data.view
+    spec = cached_figure(data, ("gantt", year),
+                         lambda: figures.gantt_spec(view.activities, today=view.as_of, year=year))
+    return dcc.Graph(figure=spec, config={**GRAPH_CONFIG, "displayModeBar": True},
+                     style={"height": f"{spec['layout']['height']}px"}, id="gantt-chart",
+                     className="gantt-graph")
+
+
 def layout(**query) -> html.Div:
     data = page_data(query)
     if data is None:
@@ -44,9 +55,7 @@ def layout(**query) -> html.Div:
             className="text-muted",
         ),
         dbc.Row([
-            dbc.Col(graph(figures.gantt(view.activities, today=view.as_of, year=year),
-                          id="gantt-chart", className="gantt-graph"),
-                    lg=9),
+            dbc.Col(_gantt_graph(data, year), lg=9),
             dbc.Col([html.H2("Fechas inválidas", className="h5"), _invalid_list(view.activities)],
                     lg=3, className="invalid-dates"),
         ]),

@@ -8,14 +8,14 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard import auth, figures, ids
 from dashboard.components import (
+    GRAPH_CONFIG,
     empty_state,
-    graph,
     page_header,
     pct,
     semaforo_badge,
     severity_badge,
 )
-from dashboard.state import PageData, page_data, query_from_search
+from dashboard.state import PageData, cached_figure, page_data, query_from_search
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.text import fmt_date, month_name
 
@@ -30,14 +30,22 @@ DETAIL_BODY = "metas-detail-body"
 COUNT = "metas-count"
 
 
-def gauge_cards(activities: list[ActivityView]) -> list:
+def _gauge_graph(data: PageData, a: ActivityView) -> dcc.Graph:
+    """The activity's gauge (a plain dict, built once per version and fecha de corte), as
+    `components.graph(..., mode_bar=False)` would show it."""
+    spec = cached_figure(data, ("gauge", a), lambda: figures.gauge_spec(a))
+    return dcc.Graph(figure=spec, config={**GRAPH_CONFIG, "displayModeBar": False},
+                     style={"height": f"{spec['layout']['height']}px"}, className="gauge-graph")
+
+
+def gauge_cards(data: PageData, activities: list[ActivityView]) -> list:
     if not activities:
         return [dbc.Alert("Ninguna actividad cumple el filtro.", color="secondary")]
     return [
         dbc.Col(
             html.Div(
                 [
-                    graph(figures.gauge(a), mode_bar=False, className="gauge-graph"),
+                    _gauge_graph(data, a),
                     html.Div(
                         [semaforo_badge(a.semaforo, a.status_label),
                          html.Span(
@@ -129,7 +137,7 @@ def layout(**query) -> html.Div:
             dbc.Col(html.Div(f"{len(activities)} actividades", id=COUNT, className="pt-2"),
                     md="auto"),
         ], className="g-3 mb-3 align-items-center no-print"),
-        dbc.Row(gauge_cards(activities), id=GRID),
+        dbc.Row(gauge_cards(data, activities), id=GRID),
         dbc.Modal([
             dbc.ModalHeader(dbc.ModalTitle(id=DETAIL + "-title")),
             dbc.ModalBody(id=DETAIL_BODY),
@@ -152,7 +160,7 @@ def register_callbacks(app: dash.Dash) -> None:
         if data is None:
             return no_update, no_update
         rows = filtered(data, semaforos, eje)
-        return gauge_cards(rows), f"{len(rows)} de {len(data.view.activities)} actividades"
+        return gauge_cards(data, rows), f"{len(rows)} de {len(data.view.activities)} actividades"
 
     @auth.callback(
         app, auth.READ,

@@ -10,17 +10,17 @@ from dash import dcc, html
 
 from dashboard import figures
 from dashboard.components import (
+    GRAPH_CONFIG,
     SEVERITY_COLORS,
     SEVERITY_WORDS,
     empty_state,
-    graph,
     page_header,
     pct,
     semaforo_badge,
 )
 from dashboard.report_data import report_file_name
 from dashboard.report_routes import report_url
-from dashboard.state import PageData, page_data
+from dashboard.state import PageData, cached_figure, page_data
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
 from loaders.text import fmt_money
 
@@ -106,6 +106,17 @@ def _findings_summary(data: PageData) -> html.Div:
                               className="d-block mt-2 no-print")])
 
 
+def _graph(spec: dict, **kwargs) -> dcc.Graph:
+    """`components.graph(..., mode_bar=False)` for a figure that is a plain dict."""
+    return dcc.Graph(figure=spec, config={**GRAPH_CONFIG, "displayModeBar": False},
+                     style={"height": f"{spec['layout']['height']}px"}, **kwargs)
+
+
+def _semaforo_figure(data: PageData) -> dict:
+    """The semáforo bar as a plain dict, built once per version and fecha de corte."""
+    return cached_figure(data, "semaforo_bar", lambda: figures.semaforo_bar_spec(data.view.counts))
+
+
 def layout(**query) -> html.Div:
     data = page_data(query)
     if data is None:
@@ -129,7 +140,7 @@ def layout(**query) -> html.Div:
                      _attention_table(data)], lg=8),
             dbc.Col([
                 html.H2("Semáforo", className="h4"),
-                graph(figures.semaforo_bar(view.counts), mode_bar=False, id="semaforo-chart"),
+                _graph(_semaforo_figure(data), id="semaforo-chart"),
                 html.H2("Hallazgos", className="h4 mt-3"),
                 _findings_summary(data),
             ], lg=4),

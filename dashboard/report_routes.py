@@ -4,6 +4,9 @@
 fecha de corte (today when absent or not a date). They are plain GET routes: the reading rule of
 `auth` (open by default, sign-in when POA_LECTURA_ABIERTA=0) applies to them like to every page,
 through the app's `before_request` gate.
+
+The report's alignment section lists the fracciones of Art. 122 and the IOM dimensions that no
+activity serves, from the version's stored alignment (`loaders.alignment`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dashboard.report_pdf import FontsMissing, report_pdf
 from dashboard.report_xlsx import report_xlsx
 from dashboard.services import get_services
 from dashboard.state import parse_corte
+from loaders.alignment import alignment_sheet_of, coverage, gap_sentences, report_note
 from loaders.budget_store import movements_of
 from loaders.queries import get_plan, list_versions, load_version
 
@@ -68,7 +72,12 @@ def _report(plan_id: int, extension: str):
         movements = movements_of(session, plan_id)
     if loaded is None:
         return _page(404, "Ese POA no tiene esa versión.")
-    data = build_report(loaded, as_of, services.settings, movements)
+    doc = loaded.doc
+    aligned = coverage([a.number for a in doc.activities], doc.alignment)
+    data = build_report(
+        loaded, as_of, services.settings, movements, alignment_gaps=gap_sentences(aligned),
+        alignment_note=report_note(aligned, alignment_sheet_of(doc.alignment)),
+    )
     if extension == "pdf":
         try:
             content, mimetype = report_pdf(data), PDF

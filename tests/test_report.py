@@ -315,7 +315,7 @@ def client(tmp_path_factory):
 NAME = "informe_cabildo_migrantes_y_ex_braceros_2026_2026-11-21"
 
 
-def test_routes_send_the_pdf_and_the_excel_with_their_names(client):
+def test_routes_send_the_pdf_and_the_excel_with_their_names(client, tmp_path):
     pdf = client.get("/descargas/informe/1.pdf?version=1&corte=2026-11-21")
     assert pdf.status_code == 200
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
@@ -325,6 +325,13 @@ def test_routes_send_the_pdf_and_the_excel_with_their_names(client):
     assert xlsx.headers["Content-Disposition"] == f"attachment; filename={NAME}.xlsx"
     wb = openpyxl.load_workbook(io.BytesIO(xlsx.data))
     assert round(_by_label(wb["Portada"])["Índice de Eficiencia"].value, 3) == 0.116
+    # the alignment stored with the version: fracción XI (families of migrants who die abroad)
+    # has no activity in the sample's "Alineación" sheet
+    routed = tmp_path / "ruta.pdf"
+    routed.write_bytes(pdf.data)
+    assert ("Fracción XI del Art. 122 (Familias de migrantes fallecidos): «Brindar orientación y "
+            "apoyo a las familias de los migrantes que pierdan la vida fuera del territorio "
+            "estatal». Ninguna actividad del POA la atiende.") in pdf_text(routed)
     # the spending stored beside the POA is in the report
     total = next(r for r in wb["Presupuesto"].iter_rows(min_row=2) if r[0].value == "Total")
     assert total[9].value == 73_200

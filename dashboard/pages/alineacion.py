@@ -1,0 +1,273 @@
+"""Alineación: which activities serve each fracción of Art. 122 and each IOM dimension, with each
+activity's progress in its cells; faculties and dimensions without activities stand out, and the
+POA's lines of action taken from the IOM report are marked. No callbacks: the layout follows the
+URL's selection (POA, version, fecha de corte)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from dashboard.components import empty_state, page_header, semaforo_badge
+from dashboard.services import get_services
+from dashboard.state import PageData, page_data
+from loaders.alignment import (
+    DIMENSION,
+    FRACCION,
+    CellProgress,
+    Coverage,
+    IomMatch,
+    Reference,
+    alignment_sheet_of,
+    coverage,
+    iom_matches,
+    load_reference,
+    matrix,
+)
+from loaders.progress import Thresholds
+from loaders.text import fmt_number, fmt_pct, fold
+
+dash.register_page(
+    __name__, path="/alineacion", name="Alineación", title="Alineación — Tablero POA", order=3.2,
+)
+
+GAP_CLASS = "alineacion-gap"
+RESIDUAL_CLASS = "alineacion-residual"
+NO_ACTIVITIES = "Sin actividades"
+
+
+def _progress_text(cell: CellProgress) -> str:
+    """«6/50 · 12 %»."""
+    achieved = "—" if cell.achieved is None else fmt_number(cell.achieved, 0)
+    programmed = "—" if cell.programmed is None else fmt_number(cell.programmed, 0)
+    real = "—" if cell.real_pct is None else fmt_pct(cell.real_pct)
+    return f"{achieved}/{programmed} · {real}"
+
+
+def _column_class(cov: Coverage, kind: str, code: str) -> str:
+    if kind == FRACCION and code in cov.residual:
+        return RESIDUAL_CLASS
+    return GAP_CLASS if not cov.activities_of(kind, code) else ""
+
+
+def _header_cell(kind: str, code: str, title: str, css: str) -> html.Th:
+    label = code if kind == FRACCION else f"Dim. {code}"
+    note = None
+    if css == GAP_CLASS:
+        note = html.Div(NO_ACTIVITIES, className="alineacion-gap-note")
+    elif css == RESIDUAL_CLASS:
+        note = html.Div("Residual", className="alineacion-residual-note")
+    return html.Th([html.Div(label, className="alineacion-code"), note], title=title,
+                   scope="col", className=f"alineacion-col {css}".strip())
+
+
+def _cell(kind: str, code: str, number: int, cells, css: str) -> html.Td:
+    cell = cells.get((number, kind, code))
+    if cell is None:
+        return html.Td("", className=f"alineacion-cell {css}".strip())
+    what = f"fracción {code}" if kind == FRACCION else f"dimensión {code}"
+    return html.Td(
+        [html.Div(_progress_text(cell), className="alineacion-progress"),
+         semaforo_badge(cell.semaforo)],
+        className=f"alineacion-cell alineacion-covered {css}".strip(),
+        title=f"Actividad {number} · {what}: {_progress_text(cell)} · {cell.label}",
+    )
+
+
+def _matrix_table(table_id: str, kind: str, columns: Sequence[tuple[str, str]], data: PageData,
+                  cov: Coverage, cells, iom: set[int]) -> dbc.Table:
+    """Activities × codes (`columns`: (code, tooltip)), each covered cell with its progress."""
+    classes = {code: _column_class(cov, kind, code) for code, _ in columns}
+    head = html.Thead(html.Tr(
+        [html.Th("Nº", scope="col"), html.Th("Actividad", scope="col")]
+        + [_header_cell(kind, code, title, classes[code]) for code, title in columns]
+    ))
+    rows = []
+    for a in data.view.activities:
+        name = [a.name]
+        if a.number in iom:
+            name += [" ", html.Span([
+                html.Span("Línea tomada del informe OIM", className="d-print-none"),
+                html.Span("OIM", className="d-none d-print-inline"),  # narrow paper
+            ], className="iom-mark", title="Su línea de acción viene del informe de la OIM")]
+        rows.append(html.Tr(
+            [html.Td(a.number), html.Td(name, className="alineacion-activity")]
+            + [_cell(kind, code, a.number, cells, classes[code]) for code, _ in columns],
+            id=f"{table_id}-row-{a.number}",
+        ))
+    foot = html.Tfoot(html.Tr(
+        [html.Th("Actividades", colSpan=2, scope="row")]
+        + [
+            html.Th(
+                "Residual" if classes[code] == RESIDUAL_CLASS and not cov.activities_of(kind, code)
+                else str(len(cov.activities_of(kind, code))) if cov.activities_of(kind, code)
+                else NO_ACTIVITIES,
+                className=f"alineacion-count {classes[code]}".strip(),
+            )
+            for code, _ in columns
+        ]
+    ))
+    return dbc.Table([head, html.Tbody(rows), foot], bordered=True, size="sm", responsive=True,
+                     className="alineacion-matrix", id=table_id)
+
+
+def _gaps(cov: Coverage, reference: Reference) -> html.Div:
+    fracciones = [reference.fraccion(code) for code in cov.uncovered_fracciones]
+    dimensiones = [reference.dimension(code) for code in cov.uncovered_dimensiones]
+    if not fracciones and not dimensiones:
+        return html.P("Cada fracción (de la I a la XI) y cada dimensión tienen al menos una "
+                      "actividad.", id="alineacion-gaps")
+    items = [
+        html.Li([html.Strong(f"Fracción {f.numeral} — {f.title}. "), f"«{f.text}»."],
+                id=f"alineacion-gap-fraccion-{f.numeral}")
+        for f in fracciones
+    ] + [
+        html.Li([
+            html.Strong(f"Dimensión {d.number} — {d.name}. "), d.description,
+            html.Div([
+                "Áreas con potencial de desarrollo que señala la OIM: ",
+                "; ".join(f"«{a.quote}»" for a in reference.areas if a.dimension == d.number),
+                ".",
+            ], className="small text-muted"),
+        ], id=f"alineacion-gap-dimension-{d.number}")
+        for d in dimensiones
+    ]
+    return html.Ul(items, id="alineacion-gaps", className="alineacion-gaps")
+
+
+def _iom_section(matches: Sequence[IomMatch], data: PageData, reference: Reference) -> html.Div:
+    """One item per POA text taken from the report (the same line of action often serves several
+    activities): the activities, the text, and the report's areas it repeats."""
+    if not matches:
+        return html.P("Ninguna línea de acción del POA coincide con las áreas con potencial de "
+                      "desarrollo del informe de la OIM.", id="alineacion-iom")
+    doc = data.loaded.doc
+    names = {a.number: a.name for a in data.view.activities}
+    groups: dict[tuple[str, str], list[IomMatch]] = {}
+    for m in matches:
+        activity = doc.activity(m.activity)
+        written = getattr(activity, m.field) if activity else ""
+        groups.setdefault((m.field, fold(written)), []).append(m)
+    items = []
+    for i, found in enumerate(groups.values(), start=1):
+        numbers = sorted({m.activity for m in found})
+        areas = list({m.area.key: m.area for m in found}.values())
+        activity = doc.activity(numbers[0])
+        written = getattr(activity, found[0].field) if activity else ""
+        items.append(html.Li([
+            html.Div([
+                html.Strong(f"{found[0].field_label} de "
+                            + ("la actividad " if len(numbers) == 1 else "las actividades ")),
+                "; ".join(f"{n}. {names.get(n, '')}" for n in numbers), ":",
+            ]),
+            html.Blockquote(f"«{written}»", className="alineacion-poa-text small mb-1"),
+            html.Ul([
+                html.Li([
+                    html.Span("Tomada del informe OIM", className="iom-mark"),
+                    f" «{area.quote}» (dimensión {area.dimension}, "
+                    f"{reference.dimension(area.dimension).name})",
+                ])
+                for area in areas
+            ]),
+        ], id=f"alineacion-iom-{i}", className="alineacion-iom-group"))
+    return html.Ul(items, id="alineacion-iom")
+
+
+def _reference_lists(reference: Reference) -> html.Div:
+    return dbc.Row([
+        dbc.Col([
+            html.H3("Artículo 122: facultades de la Dirección de Atención a Migrantes",
+                    className="h6"),
+            html.Ol([html.Li([html.Strong(f"{f.numeral}. "), f.text],
+                             className="alineacion-ref-item")
+                     for f in reference.fracciones], className="list-unstyled small"),
+        ], lg=6),
+        dbc.Col([
+            html.H3("Dimensiones de la gobernanza de la migración (OIM)", className="h6"),
+            html.Ol([html.Li([html.Strong(f"{d.number}. {d.name}. "), d.heading, "."],
+                             className="alineacion-ref-item")
+                     for d in reference.dimensiones], className="list-unstyled small"),
+        ], lg=6),
+    ], className="alineacion-reference")
+
+
+def _summary(cov: Coverage, sheet: str | None) -> html.P:
+    covered = sum(1 for code in cov.covered_fracciones if code not in cov.residual)
+    return html.P([
+        f"Según la hoja «{sheet or 'Alineación'}» del libro: ",
+        html.Strong(f"{covered} de {cov.expected_fracciones} fracciones"),
+        " del Art. 122 (sin contar la XII, residual) y ",
+        html.Strong(f"{len(cov.covered_dimensiones)} de {len(cov.dimensiones)} dimensiones"),
+        " de la OIM tienen al menos una actividad. Cada celda muestra el avance de la actividad "
+        "(meta alcanzada / programada · % real) y su semáforo a la fecha de corte; las columnas "
+        "rayadas dicen «Sin actividades», y la marca «OIM» señala las actividades cuya línea de "
+        "acción viene del informe de la OIM.",
+    ], id="alineacion-summary")
+
+
+def layout(**query) -> html.Div:
+    data = page_data(query)
+    if data is None:
+        return empty_state()
+    doc = data.loaded.doc
+    reference = load_reference()
+    cov = coverage([a.number for a in doc.activities], doc.alignment, reference)
+    iom = iom_matches(doc.activities, reference)
+    iom_numbers = {m.activity for m in iom}
+    settings = get_services().settings
+    cells = matrix(doc.activities, doc.alignment, data.selection.as_of,
+                   Thresholds(settings.green_gap, settings.yellow_gap))
+    body: list = [
+        page_header("Alineación con el mandato", data),
+        html.P(
+            "Qué facultades de la Dirección de Atención a Migrantes (Art. 122, fracciones I a XII)"
+            " y qué dimensiones de los Indicadores de Gobernanza de la Migración de la OIM atiende "
+            "cada actividad del POA.", className="text-muted",
+        ),
+    ]
+    if not cov.has_links:
+        body.append(dbc.Alert([
+            html.Strong("Este POA no tiene hoja de alineación. "),
+            "Agregue al libro una hoja llamada «Alineación» con las columnas «Nº», «Actividad», "
+            "«Fracciones» (números romanos: «I, III») y «Dimensiones» (1 a 6) para ver aquí qué "
+            "facultades y dimensiones cubre cada actividad.",
+        ], color="secondary", id="alineacion-missing"))
+    else:
+        unaligned = [a for a in data.view.activities if a.number in set(cov.unaligned)]
+        body += [
+            _summary(cov, alignment_sheet_of(doc.alignment)),
+            html.H2("Facultades del Art. 122 (fracciones)", className="h4 mt-3"),
+            _matrix_table(
+                "alineacion-fracciones", FRACCION,
+                [(f.numeral, f"{f.numeral}. {f.title}") for f in reference.fracciones],
+                data, cov, cells, iom_numbers,
+            ),
+            html.H2("Dimensiones de la gobernanza de la migración (OIM)", className="h4 mt-3"),
+            _matrix_table(
+                "alineacion-dimensiones", DIMENSION,
+                [(d.code, f"{d.number}. {d.name}") for d in reference.dimensiones],
+                data, cov, cells, iom_numbers,
+            ),
+            html.H2("Facultades y dimensiones sin actividades", className="h4 mt-3"),
+            _gaps(cov, reference),
+        ]
+        if unaligned:
+            body.append(html.P(
+                "Actividades sin ninguna fracción ni dimensión en la hoja: "
+                + ", ".join(f"{a.number}. {a.name}" for a in unaligned) + ".",
+                id="alineacion-unaligned"))
+    body += [
+        html.H2("Líneas de acción tomadas del informe de la OIM", className="h4 mt-3"),
+        html.P(
+            "Líneas de acción (o actividades específicas) que repiten un área con potencial de "
+            "desarrollo del informe «Indicadores de Gobernanza de la Migración a nivel local: "
+            "Estado de Zacatecas»: contienen al menos dos tercios de sus palabras.",
+            className="text-muted small"),
+        _iom_section(iom, data, reference),
+        html.H2("Referencias", className="h4 mt-3"),
+        _reference_lists(reference),
+    ]
+    return html.Div(body, className="alineacion-page")

@@ -19,7 +19,14 @@ import logging
 import sys
 import time
 
-from tests.bench.common import Measurement, fmt_seconds, machine_info, table, write_json
+from tests.bench.common import (
+    Measurement,
+    chromium_version,
+    fmt_seconds,
+    machine_info,
+    table,
+    write_json,
+)
 
 GROUPS = ("importar", "paginas", "estado", "carga")
 DEFAULT_REPS = {"importar": 5, "paginas": 15, "estado": 9, "carga": 7}
@@ -115,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
         measurements += run_group(group, args)
         print(f"  ({time.perf_counter() - t0:,.0f} s)", flush=True)
     info["load_average_after"] = machine_info()["load_average"]
+    if "carga" in args.grupos:
+        info["chromium"] = chromium_version()
     options = {**vars(args), "reps": {g: reps(args, g) for g in args.grupos},
                "seconds": round(time.perf_counter() - started, 1)}
     print()

@@ -94,3 +94,68 @@ def test_state_page_drills_down_from_municipio_to_poa(tmp_path):
         detail = str(layout(corte="2026-11-21", municipio="Sombrerete"))
         assert "estado-areas" in detail and "Migrantes y Ex braceros" in detail
         assert "?poa=" in detail and "11.6" in detail
+
+
+def test_the_database_aggregates_exactly_like_the_python_rule(loaded, settings):
+    from loaders.overview import overview_from_db
+    from loaders.progress import Thresholds
+
+    for corte in (date(2026, 1, 15), date(2026, 6, 30), CORTE, date(2027, 2, 1)):
+        for thresholds in (Thresholds(), Thresholds(-5.0, -40.0)):
+            with Session(loaded) as session:
+                expected = summarize(current_activities(session), corte, thresholds)
+                computed = overview_from_db(session, corte, thresholds)
+            for mine, theirs in ((computed.total, expected.total),
+                                 *zip(computed.municipios, expected.municipios, strict=True)):
+                assert mine.name == theirs.name
+                assert (mine.activities, mine.verde, mine.amarillo, mine.rojo, mine.sin_datos,
+                        mine.overdue, mine.achieved, mine.programmed, mine.plans) == (
+                    theirs.activities, theirs.verde, theirs.amarillo, theirs.rojo,
+                    theirs.sin_datos, theirs.overdue, theirs.achieved, theirs.programmed,
+                    theirs.plans), (corte, thresholds, mine.name)
+                assert mine.expected_index_pct == pytest.approx(theirs.expected_index_pct)
+            for municipio, tallies in expected.areas.items():
+                assert [(t.plan_id, t.rojo, t.verde) for t in computed.areas[municipio]] == [
+                    (t.plan_id, t.rojo, t.verde) for t in tallies]
+
+
+def test_the_database_aggregates_like_python_on_synthetic_municipios(engine, settings, tmp_path):
+    from loaders.overview import overview_from_db
+    from loaders.synth import write_workbooks
+
+    for path in write_workbooks(tmp_path / "s", municipios=3, areas=4, activities=16, seed=7):
+        import_workbook(engine, path.read_bytes(), settings, file_name=path.name,
+                        uploaded_by="prueba", as_of=CORTE)
+    with Session(engine) as session:
+        expected = summarize(current_activities(session), CORTE)
+        computed = overview_from_db(session, CORTE)
+    assert computed.total.activities == expected.total.activities == 3 * 4 * 16
+    assert [(t.name, t.rojo, t.amarillo, t.verde, t.sin_datos, t.overdue, t.achieved)
+            for t in computed.municipios] == [
+        (t.name, t.rojo, t.amarillo, t.verde, t.sin_datos, t.overdue, t.achieved)
+        for t in expected.municipios]
+
+
+def test_the_cached_state_page_shows_a_new_version_at_once(tmp_path, sample_bytes):
+    import dash
+    import openpyxl
+
+    from dashboard.app import create_app
+    from loaders.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    app = create_app(settings)
+    engine = app.server.extensions["tablero_poa"].engine
+    layout = next(p["layout"] for p in dash.page_registry.values() if p["path"] == "/estado")
+    with app.server.test_request_context("/estado"):
+        before = str(layout(corte="2026-11-21"))
+        assert "11.6" in str(layout(corte="2026-11-21", municipio="Sombrerete"))
+    book = openpyxl.load_workbook(REPO_ROOT / "sample_data" / "poa_migrantes_ex_braceros_2026.xlsx")
+    book["Cronograma"]["H6"] = 26  # activity 1: achieved 6 -> 26: (23 + 20) / 198 = 21.7 %
+    changed = tmp_path / "v2.xlsx"
+    book.save(changed)
+    import_workbook(engine, changed.read_bytes(), settings, file_name="v2.xlsx",
+                    uploaded_by="prueba", as_of=CORTE)
+    with app.server.test_request_context("/estado"):
+        assert str(layout(corte="2026-11-21")) != before
+        assert "21.7" in str(layout(corte="2026-11-21", municipio="Sombrerete"))

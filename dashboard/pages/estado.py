@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from dashboard import state_figures
 from dashboard.components import graph, pct
+from dashboard.overview_cache import state_overview
 from dashboard.services import get_services
 from dashboard.state import parse_corte
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
-from loaders.overview import Tally, current_activities, fiscal_years, summarize
+from loaders.overview import Tally, fiscal_years
 from loaders.progress import Thresholds
 from loaders.text import fmt_date
 
@@ -51,12 +52,12 @@ def tally_table(tallies: list[Tally], link, table_id: str, first: str) -> dbc.Ta
 def layout(**query) -> html.Div:
     services = get_services()
     as_of = parse_corte(query.get("corte"))
+    settings = services.settings
+    thresholds = Thresholds(settings.green_gap, settings.yellow_gap)
     with Session(services.engine) as session:
         years = fiscal_years(session)
         year = _year(query, years)
-        facts = current_activities(session, year) if year is not None else []
-    settings = services.settings
-    overview = summarize(facts, as_of, Thresholds(settings.green_gap, settings.yellow_gap))
+        overview = state_overview(session, as_of, thresholds, year) if year else None
     municipio = str(query.get("municipio") or "")
     corte = as_of.isoformat()
     header = html.Div([
@@ -69,7 +70,7 @@ def layout(**query) -> html.Div:
                                                             else "btn-outline-primary"))
                   for y in years], className="mt-2 no-print") if len(years) > 1 else None,
     ], className="page-header mb-3")
-    if not facts:
+    if overview is None or not overview.total.activities:
         return html.Div([header, dbc.Alert("Aún no hay POA cargados.", color="info")])
     total = overview.total
     kpis = dbc.Row([

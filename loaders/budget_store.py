@@ -212,16 +212,18 @@ def reverse_movement(
     on: date,
     remote_addr: str = "",
     now: datetime | None = None,
+    plan_id: int | None = None,
 ) -> int:
     """Cancel a form movement with a new one (same partida and momento, negated amount).
 
-    Raises ValueError with a Spanish sentence when the movement does not exist, is itself a
-    reversal, came from a spending workbook (correct the workbook and upload it again), was
-    already reversed, or `on` is before it or outside the plan's fiscal year.
+    Raises ValueError with a Spanish sentence when the movement does not exist (or, given
+    `plan_id`, is not of that POA), is itself a reversal, came from a spending workbook (correct
+    the workbook and upload it again), was already reversed, or `on` is before it or outside the
+    plan's fiscal year.
     """
     row = session.get(MovementRow, movement_id)
-    if row is None:
-        raise ValueError(f"No existe el movimiento {movement_id}.")
+    if row is None or (plan_id is not None and row.plan_id != plan_id):
+        raise ValueError(f"No existe el movimiento {movement_id} en este POA.")
     if row.reverses is not None:
         raise ValueError(
             f"El movimiento {movement_id} es una reversión (del movimiento {row.reverses}); "
@@ -286,13 +288,13 @@ def save_reversal(
     on: date,
     remote_addr: str = "",
     now: datetime | None = None,
+    plan_id: int | None = None,
 ) -> int:
     """`reverse_movement` in its own write transaction. Raises ValueError or StorageUnavailable,
     storing nothing."""
     with write_transaction(engine) as session:
-        return reverse_movement(
-            session, movement_id, user=user, on=on, remote_addr=remote_addr, now=now
-        )
+        return reverse_movement(session, movement_id, user=user, on=on,
+                                remote_addr=remote_addr, now=now, plan_id=plan_id)
 
 
 def _duplicate(session: Session, sha256: str) -> AlreadyImported | None:

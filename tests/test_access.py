@@ -221,3 +221,40 @@ def test_forged_session_cookie_is_not_accepted(app):
     client.set_cookie("tablero_poa_sesion", '{"uid": 1, "stamp": "x"}')
     key = next(k for k, v in auth.policy(app).items() if v == auth.ADMIN)
     assert post(client, key, app.callback_map[key]).status_code == 401
+
+
+def test_a_reversal_cannot_reach_a_movement_of_another_poa(app):
+    from datetime import date
+
+    from loaders.budget import Movement
+    from loaders.budget_store import save_movement
+
+    engine = services(app).engine
+    with Session(engine) as s:
+        plans = {p.area: p.id for p in list_plans(s)}
+    other = next(p for a, p in plans.items() if a != "Migrantes y Ex braceros")
+    with Session(engine) as s:
+        from loaders.queries import load_version
+
+        partida = load_version(s, next(p.current_version_id for p in list_plans(s)
+                                       if p.id == other)).doc.budget[0].partida
+    foreign = save_movement(engine, other, Movement(date(2026, 3, 2), partida, "Obra", "comprometido",
+                                                    50.0), user="admin2")
+    key = next(k for k in server_callbacks(app)
+               if "presupuesto-message" in k and "mov-revertir" in json.dumps(
+                   app.callback_map[k]["inputs"]))
+    ident = {"id": foreign, "type": "mov-revertir"}
+    body = {
+        "output": key, "outputs": [_spec(p) for p in key.strip(".").split("...")],
+        "inputs": [[{"id": ident, "property": "n_clicks", "value": 1}]],
+        "state": [{"id": "_pages_location", "property": "search",
+                   "value": f"?poa={plans['Migrantes y Ex braceros']}"}],
+        "changedPropIds": [json.dumps(ident, separators=(",", ":"), sort_keys=True)
+                           + ".n_clicks"],
+    }
+    response = signed_in(app, "directora").post("/_dash-update-component", json=body)
+    text = json.dumps(response.get_json(), ensure_ascii=False)
+    assert f"No existe el movimiento {foreign} en este POA." in text
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(MovementRow)
+                        .where(MovementRow.reverses == foreign)) == 0

@@ -27,15 +27,13 @@ from loaders.budget import (
 )
 from loaders.budget_store import (
     InvalidMovement,
-    MovementRow,
-    add_movement,
     import_spending,
     movements_of,
-    reverse_movement,
+    save_movement,
+    save_reversal,
     spending_imports_of,
 )
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
-from loaders.storage_errors import write_transaction
 from loaders.store import AlreadyImported
 from loaders.text import fmt_date, fmt_money
 
@@ -262,9 +260,8 @@ def register_callbacks(app: dash.Dash) -> None:
                             amount=value)
         try:
             # add_movement validates against the plan's budget and year, and audits the entry.
-            with write_transaction(get_services().engine) as session:
-                add_movement(session, data.plan.id, movement, user=auth.who(),
-                             remote_addr=auth.remote_addr())
+            save_movement(get_services().engine, data.plan.id, movement, user=auth.who(),
+                          remote_addr=auth.remote_addr())
         except InvalidMovement as exc:
             return dbc.Alert([html.Strong("No se registró el movimiento: "),
                               html.Ul([html.Li(r) for r in exc.reasons])],
@@ -290,14 +287,10 @@ def register_callbacks(app: dash.Dash) -> None:
             return no_update, no_update
         auth.require_budget(data.plan.id)
         try:
-            movement_id = int(trigger["id"])
-            with write_transaction(get_services().engine) as session:
-                row = session.get(MovementRow, movement_id)
-                if row is None or row.plan_id != data.plan.id:  # the id comes from the client
-                    raise ValueError(f"El movimiento {movement_id} no es de este POA.")
-                reverse_movement(session, movement_id, user=auth.who(),
-                                 on=min(data.selection.as_of, date.today()),
-                                 remote_addr=auth.remote_addr())
+            # The id comes from the client: the movement must be of the POA on the page.
+            save_reversal(get_services().engine, int(trigger["id"]), user=auth.who(),
+                          on=min(data.selection.as_of, date.today()),
+                          remote_addr=auth.remote_addr(), plan_id=data.plan.id)
         except ValueError as exc:
             return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
         except StorageUnavailable as exc:

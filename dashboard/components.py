@@ -15,9 +15,13 @@ SEVERITY_WORDS = {"error": "Error", "warning": "Advertencia", "info": "Aviso"}
 SEVERITY_COLORS = {"error": "danger", "warning": "warning", "info": "info"}
 
 
-def graph(figure: go.Figure, *, mode_bar: bool = True, **kwargs) -> dcc.Graph:
-    """A dcc.Graph as tall as its figure, with the Spanish locale."""
-    height = figure.layout.height or 450
+def graph(figure: go.Figure | dict, *, mode_bar: bool = True, **kwargs) -> dcc.Graph:
+    """A dcc.Graph as tall as its figure (a `go.Figure` or a figure dict), with the Spanish
+    locale."""
+    if isinstance(figure, dict):
+        height = figure.get("layout", {}).get("height") or 450
+    else:
+        height = figure.layout.height or 450
     config = {**GRAPH_CONFIG, "displayModeBar": mode_bar}
     return dcc.Graph(figure=figure, config=config, style={"height": f"{height}px"}, **kwargs)
 

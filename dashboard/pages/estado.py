@@ -98,7 +98,7 @@ def layout(**query) -> html.Div:
                      className="no-print"),
             html.H2(f"{municipio}: {len(areas):,} POA, índice {pct(tally.index_pct)}",
                     className="h4 mt-2", id="estado-municipio"),
-            graph(state_figures.semaforo_stack(areas), id="estado-areas-chart"),
+            graph(state_figures.semaforo_stack_spec(areas), id="estado-areas-chart"),
             tally_table(areas, poa_link, "estado-areas", "Área"),
         ])
 
@@ -109,6 +109,6 @@ def layout(**query) -> html.Div:
         header, kpis,
         html.P("Ordenados del que tiene más actividades en rojo (en proporción) al que menos. "
                "Haga clic en un municipio para ver sus áreas.", className="text-muted"),
-        graph(state_figures.semaforo_stack(overview.municipios), id="estado-chart"),
+        graph(state_figures.semaforo_stack_spec(overview.municipios), id="estado-chart"),
         tally_table(overview.municipios, municipio_link, "estado-table", "Municipio"),
     ])

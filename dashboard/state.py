@@ -187,7 +187,7 @@ def resolve(
     return Selection(plan_id, version_id, as_of), plans, versions
 
 
-def _version_views(session: Session, version_id: int, as_of: date,
+def version_views(session: Session, version_id: int, as_of: date,
                    settings: Settings) -> VersionViews | None:
     cache = version_cache()
     key = (version_id, as_of, settings)
@@ -208,7 +208,7 @@ def page_data(query: dict[str, object]) -> PageData | None:
         selection, plans, versions = resolve(session, query)
         if selection.version_id is None:
             return None
-        entry = _version_views(session, selection.version_id, selection.as_of, services.settings)
+        entry = version_views(session, selection.version_id, selection.as_of, services.settings)
     if entry is None:
         return None
     # The plan's row as resolved now (its version count grows); the version's own data is cached.

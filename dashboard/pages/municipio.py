@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from dashboard.components import empty_state, pct
 from dashboard.services import get_services
-from dashboard.state import parse_corte
-from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS, plan_view
-from loaders.queries import list_plans, load_version
+from dashboard.state import parse_corte, version_views
+from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
+from loaders.queries import list_plans
 from loaders.text import fmt_date, fmt_money
 
 dash.register_page(__name__, path="/municipio", name="Municipio",
@@ -28,8 +28,11 @@ def overview_rows(as_of) -> list[dict]:
         for plan in list_plans(session):
             if plan.current_version_id is None:
                 continue
-            loaded = load_version(session, plan.current_version_id)
-            view = plan_view(loaded.doc, as_of, services.settings)
+            # Cached per worker: a stored version never changes (see dashboard/state.py).
+            cached = version_views(session, plan.current_version_id, as_of, services.settings)
+            if cached is None:
+                continue
+            loaded, view = cached.loaded, cached.view
             counts = view.counts
             total = len(view.activities) or 1
             rows.append({

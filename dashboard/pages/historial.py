@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
@@ -11,10 +13,10 @@ from dashboard import auth, figures, ids
 from dashboard.components import empty_state, graph, page_header, pct
 from dashboard.downloads import original_url
 from dashboard.services import get_services
-from dashboard.state import PageData, page_data, query_from_search
+from dashboard.state import PageData, page_data, query_from_search, version_views
 from loaders.diff import compare
 from loaders.progress import efficiency_index
-from loaders.queries import finding_counts, load_version
+from loaders.queries import LoadedVersion, finding_counts
 
 dash.register_page(__name__, path="/historial", name="Historial",
                    title="Historial — Tablero POA", order=5)
@@ -45,12 +47,18 @@ def _versions_table(data: PageData, counts: dict[int, dict[str, int]], indexes: 
                      striped=True, size="sm", id="historial-versions")
 
 
-def compare_view(before_id: int | None, after_id: int | None) -> html.Div:
+def _loaded(session: Session, version_id: int, as_of: date) -> LoadedVersion | None:
+    """A stored version read back, through the per-worker cache (versions never change)."""
+    cached = version_views(session, version_id, as_of, get_services().settings)
+    return cached.loaded if cached else None
+
+
+def compare_view(before_id: int | None, after_id: int | None, as_of: date) -> html.Div:
     if not before_id or not after_id:
         return html.P("Elija dos versiones.")
     with Session(get_services().engine) as session:
-        before = load_version(session, int(before_id))
-        after = load_version(session, int(after_id))
+        before = _loaded(session, int(before_id), as_of)
+        after = _loaded(session, int(after_id), as_of)
     if before is None or after is None or before.plan.id != after.plan.id:
         return html.P("Elija dos versiones del mismo POA.")
     diff = compare(before.doc, after.doc)
@@ -67,7 +75,7 @@ def layout(**query) -> html.Div:
         return empty_state()
     with Session(get_services().engine) as session:
         counts = finding_counts(session, data.plan.id)
-        loaded = [load_version(session, v.id) for v in data.versions]
+        loaded = [_loaded(session, v.id, data.selection.as_of) for v in data.versions]
     indexes = {lv.version.id: efficiency_index(lv.doc.activities).pct for lv in loaded}
     labels = [f"v{lv.version.number} {lv.version.uploaded_at:%d/%m/%Y}" for lv in loaded]
     numbers = sorted({a.number for lv in loaded for a in lv.doc.activities})
@@ -92,7 +100,8 @@ def layout(**query) -> html.Div:
                      dcc.Dropdown(id=COMPARE_B, options=options, value=data.versions[-1].id,
                                   clearable=False)], md=4),
         ], className="g-2 mb-2 no-print"),
-        html.Div(compare_view(previous, data.versions[-1].id), id=COMPARE_OUT),
+        html.Div(compare_view(previous, data.versions[-1].id, data.selection.as_of),
+                 id=COMPARE_OUT),
         html.H2("Avance a lo largo del año", className="h4 mt-4"),
         dbc.Row([
             dbc.Col([html.H3("Índice de Eficiencia por versión", className="h6"),
@@ -117,6 +126,7 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def compare_versions(before, after, search):
-        if page_data(query_from_search(search)) is None:
+        data = page_data(query_from_search(search))
+        if data is None:
             return no_update
-        return compare_view(before, after)
+        return compare_view(before, after, data.selection.as_of)

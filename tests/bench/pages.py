@@ -219,7 +219,8 @@ def callback_cases(app: dash.Dash) -> list[Case]:
              [Input(historial.COMPARE_A, "value"), Input(historial.COMPARE_B, "value")],
              search_state, [versions[0], versions[-1]], [SEARCH],
              [f"{historial.COMPARE_A}.value"],
-             lambda: historial.compare_view(versions[0], versions[-1])),
+             lambda: historial.compare_view(versions[0], versions[-1],
+                                             date.fromisoformat(CORTE))),
     ]
 
 

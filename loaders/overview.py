@@ -3,8 +3,7 @@
 `overview_from_db` lets the database do the work: one GROUP BY query applies the semáforo rule
 of `loaders.progress` to every activity of every POA's current version and returns one row per
 POA, so 20,000 activities become a few hundred rows and then 58 municipios, never 20,000 drawn
-bars. `summarize` is the same rule in plain Python over `ActivityFacts`; the tests hold the two
-to the same answer.
+bars. The tests hold it to each POA's own view (`dashboard.views.plan_view`).
 """
 
 from __future__ import annotations
@@ -16,22 +15,8 @@ from datetime import date
 from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from loaders.progress import AMARILLO, ROJO, VERDE, Thresholds, expected_pct, semaforo
+from loaders.progress import Thresholds
 from loaders.schema import ActivityRow, Plan, Version
-
-
-@dataclass(frozen=True)
-class ActivityFacts:
-    plan_id: int
-    version_id: int
-    municipio: str
-    area: str
-    direccion: str
-    fiscal_year: int
-    achieved: int | None
-    programmed: int | None
-    start: date | None
-    end: date | None
 
 
 @dataclass
@@ -67,48 +52,12 @@ class Tally:
     def risk(self) -> float:
         return self.rojo / self.activities if self.activities else 0.0
 
-    def add(self, f: ActivityFacts, light: str | None, expected: float | None,
-            overdue: bool) -> None:
-        self.plans.add(f.plan_id)
-        self.activities += 1
-        if f.programmed:
-            self.programmed += f.programmed
-            self.achieved += f.achieved or 0
-            if expected is not None:
-                self.expected_weight += f.programmed
-                self.expected_weighted += f.programmed * expected / 100
-        if light == VERDE:
-            self.verde += 1
-        elif light == AMARILLO:
-            self.amarillo += 1
-        elif light == ROJO:
-            self.rojo += 1
-        else:
-            self.sin_datos += 1
-        self.overdue += overdue
-
 
 @dataclass(frozen=True)
 class StateOverview:
     total: Tally
     municipios: list[Tally]  # worst first
     areas: dict[str, list[Tally]]  # municipio -> its POAs (one per area/dirección), worst first
-
-
-def current_activities(session: Session, fiscal_year: int | None = None) -> list[ActivityFacts]:
-    """The activities of the latest version of every POA (optionally of one fiscal year)."""
-    latest = (select(Version.plan_id, func.max(Version.id).label("version_id"))
-              .group_by(Version.plan_id).subquery())
-    query = (
-        select(Plan.id, latest.c.version_id, Plan.municipio, Plan.area, Plan.direccion,
-               Plan.fiscal_year, ActivityRow.achieved, ActivityRow.programmed,
-               ActivityRow.start, ActivityRow.end)
-        .join(latest, latest.c.plan_id == Plan.id)
-        .join(ActivityRow, ActivityRow.version_id == latest.c.version_id)
-    )
-    if fiscal_year is not None:
-        query = query.where(Plan.fiscal_year == fiscal_year)
-    return [ActivityFacts(*row) for row in session.execute(query)]
 
 
 def fiscal_years(session: Session) -> list[int]:
@@ -123,44 +72,7 @@ def _worst_first(tallies) -> list[Tally]:
 DEFAULT_THRESHOLDS = Thresholds()
 
 
-def summarize(facts: list[ActivityFacts], as_of: date,
-              thresholds: Thresholds = DEFAULT_THRESHOLDS) -> StateOverview:
-    """Pure: the same semáforo rule as each POA's pages, summed per POA, municipio and state."""
-    total = Tally("Estado")
-    municipios: dict[str, Tally] = {}
-    plans: dict[int, Tally] = {}
-    plan_municipio: dict[int, str] = {}
-    for f in facts:
-        programmed = f.programmed or 0
-        real = (f.achieved or 0) / programmed * 100 if programmed > 0 else None
-        expected = expected_pct(f.start, f.end, as_of)
-        concluded = programmed > 0 and (f.achieved or 0) >= programmed
-        if concluded:
-            light = VERDE
-        elif real is not None and expected is not None:
-            light = semaforo(real - expected, thresholds)
-        else:
-            light = None
-        overdue = f.end is not None and as_of > f.end and programmed > 0 and not concluded
-        municipio = f.municipio or "Municipio no indicado"
-        if municipio not in municipios:
-            municipios[municipio] = Tally(municipio)
-        if f.plan_id not in plans:
-            name = f.area or f.direccion or "Área no indicada"
-            plans[f.plan_id] = Tally(name, plan_id=f.plan_id, version_id=f.version_id)
-            plan_municipio[f.plan_id] = municipio
-        for tally in (total, municipios[municipio], plans[f.plan_id]):
-            tally.add(f, light, expected, overdue)
-    areas: dict[str, list[Tally]] = defaultdict(list)
-    for plan_id, tally in plans.items():
-        areas[plan_municipio[plan_id]].append(tally)
-    return StateOverview(
-        total, _worst_first(municipios.values()),
-        {m: _worst_first(t) for m, t in areas.items()},
-    )
-
-
-# -- the same aggregation in SQL ------------------------------------------------------------------
+# -- the aggregation, done by the database -------------------------------------------------------
 
 _EPOCH = date(1970, 1, 1)
 
@@ -219,7 +131,7 @@ def plan_counts(session: Session, version_ids: list[int], as_of: date,
                 thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict[int, PlanCounts]:
     """Per version: the semáforo rule of `loaders.progress` applied by the database to each
     activity, in the same order of operations, so the floating-point results (and the semáforo
-    at a threshold's edge) are the same as `summarize`'s."""
+    at a threshold's edge) are the same as `loaders.progress.status` gives."""
     if not version_ids:
         return {}
     dialect = session.get_bind().dialect.name
@@ -318,8 +230,7 @@ def assemble(versions: list[CurrentVersion], counts: dict[int, PlanCounts]) -> S
 
 def overview_from_db(session: Session, as_of: date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
                      fiscal_year: int | None = None) -> StateOverview:
-    """`summarize(current_activities(session, fiscal_year), as_of, thresholds)`, computed by the
-    database (see `plan_counts`)."""
+    """Every current POA (of one fiscal year) summed per POA, municipio and state on `as_of`."""
     versions = current_versions(session, fiscal_year)
     counts = plan_counts(session, [v.version_id for v in versions], as_of, thresholds)
     return assemble(versions, counts)

@@ -9,9 +9,10 @@ from sqlalchemy.orm import Session
 
 from dashboard.state_figures import semaforo_stack
 from dashboard.views import plan_view
-from loaders.overview import current_activities, summarize
+from loaders.overview import overview_from_db
+from loaders.progress import Thresholds
 from loaders.queries import list_plans, load_version
-from loaders.settings import REPO_ROOT
+from loaders.settings import REPO_ROOT, Settings
 from loaders.store import import_workbook
 from tests.builders import activity, write_poa
 
@@ -37,23 +38,32 @@ def loaded(engine, settings, sample_bytes, tmp_path):
     return engine
 
 
-def test_overview_matches_each_poas_own_view(loaded, settings):
-    with Session(loaded) as session:
-        facts = current_activities(session)
-        views = {}
-        for plan in list_plans(session):
-            doc = load_version(session, plan.current_version_id).doc
-            views[plan.id] = plan_view(doc, CORTE, settings)
-    overview = summarize(facts, CORTE)
+def assert_matches_each_poas_own_view(engine, corte: date, settings: Settings):
+    """The database's sums per POA equal what each POA's own pages show (`plan_view`)."""
+    thresholds = Thresholds(settings.green_gap, settings.yellow_gap)
+    with Session(engine) as session:
+        overview = overview_from_db(session, corte, thresholds)
+        views = {plan.id: plan_view(load_version(session, plan.current_version_id).doc, corte,
+                                    settings)
+                 for plan in list_plans(session)}
+    tallies = [t for group in overview.areas.values() for t in group]
+    assert sorted(t.plan_id for t in tallies) == sorted(views)
+    for tally in tallies:
+        view = views[tally.plan_id]
+        assert (tally.activities, tally.rojo, tally.amarillo, tally.verde, tally.sin_datos,
+                tally.overdue) == (
+            len(view.activities), view.counts.get("rojo", 0), view.counts.get("amarillo", 0),
+            view.counts.get("verde", 0), view.counts.get(None, 0),
+            sum(a.overdue for a in view.activities)), (corte, thresholds, tally.name)
+        assert tally.index_pct == pytest.approx(view.index_pct)
+        assert tally.expected_index_pct == pytest.approx(view.expected_index_pct)
     assert overview.total.activities == sum(len(v.activities) for v in views.values())
-    for tallies in overview.areas.values():
-        for tally in tallies:
-            view = views[tally.plan_id]
-            assert (tally.rojo, tally.amarillo, tally.verde) == (
-                view.counts.get("rojo", 0), view.counts.get("amarillo", 0),
-                view.counts.get("verde", 0))
-            assert tally.index_pct == pytest.approx(view.index_pct)
-            assert tally.expected_index_pct == pytest.approx(view.expected_index_pct)
+    assert overview.total.rojo == sum(t.rojo for t in tallies)
+    return overview
+
+
+def test_overview_matches_each_poas_own_view(loaded, settings):
+    overview = assert_matches_each_poas_own_view(loaded, CORTE, settings)
     sombrerete = next(t for t in overview.municipios if t.name == "Sombrerete")
     migrantes = next(t for t in overview.areas["Sombrerete"] if t.name == "Migrantes y Ex braceros")
     assert round(migrantes.index_pct, 1) == 11.6 and migrantes.activities == 16
@@ -61,9 +71,16 @@ def test_overview_matches_each_poas_own_view(loaded, settings):
     assert sorted(t.name for t in overview.municipios) == ["Fresnillo", "Sombrerete"]
 
 
+@pytest.mark.parametrize("corte", [date(2026, 1, 15), date(2026, 6, 30), date(2027, 2, 1)])
+@pytest.mark.parametrize("gaps", [(-10.0, -25.0), (-5.0, -40.0)])
+def test_overview_matches_on_other_dates_and_thresholds(loaded, tmp_path, corte, gaps):
+    settings = Settings(data_dir=tmp_path / "d", green_gap=gaps[0], yellow_gap=gaps[1])
+    assert_matches_each_poas_own_view(loaded, corte, settings)
+
+
 def test_overview_figure_draws_one_bar_per_group_not_per_activity(loaded):
     with Session(loaded) as session:
-        overview = summarize(current_activities(session), CORTE)
+        overview = overview_from_db(session, CORTE)
     fig = semaforo_stack(overview.municipios)
     assert [len(trace.y) for trace in fig.data] == [2] * len(fig.data)
     assert [trace.name for trace in fig.data][:3] == ["■ Rojo", "▲ Amarillo", "● Verde"]
@@ -73,7 +90,7 @@ def test_overview_figure_draws_one_bar_per_group_not_per_activity(loaded):
 
 def test_fresnillo_counts(loaded):
     with Session(loaded) as session:
-        overview = summarize(current_activities(session), CORTE)
+        overview = overview_from_db(session, CORTE)
     fresnillo = next(t for t in overview.municipios if t.name == "Fresnillo")
     assert (fresnillo.activities, fresnillo.verde, fresnillo.rojo, fresnillo.overdue) == (2, 1, 1, 1)
     assert round(fresnillo.index_pct, 1) == 33.3  # 10 / 30
@@ -84,7 +101,6 @@ def test_state_page_drills_down_from_municipio_to_poa(tmp_path):
     import dash
 
     from dashboard.app import create_app
-    from loaders.settings import Settings
 
     app = create_app(Settings(data_dir=tmp_path / "data"))
     layout = next(p["layout"] for p in dash.page_registry.values() if p["path"] == "/estado")
@@ -96,44 +112,14 @@ def test_state_page_drills_down_from_municipio_to_poa(tmp_path):
         assert "?poa=" in detail and "11.6" in detail
 
 
-def test_the_database_aggregates_exactly_like_the_python_rule(loaded, settings):
-    from loaders.overview import overview_from_db
-    from loaders.progress import Thresholds
-
-    for corte in (date(2026, 1, 15), date(2026, 6, 30), CORTE, date(2027, 2, 1)):
-        for thresholds in (Thresholds(), Thresholds(-5.0, -40.0)):
-            with Session(loaded) as session:
-                expected = summarize(current_activities(session), corte, thresholds)
-                computed = overview_from_db(session, corte, thresholds)
-            for mine, theirs in ((computed.total, expected.total),
-                                 *zip(computed.municipios, expected.municipios, strict=True)):
-                assert mine.name == theirs.name
-                assert (mine.activities, mine.verde, mine.amarillo, mine.rojo, mine.sin_datos,
-                        mine.overdue, mine.achieved, mine.programmed, mine.plans) == (
-                    theirs.activities, theirs.verde, theirs.amarillo, theirs.rojo,
-                    theirs.sin_datos, theirs.overdue, theirs.achieved, theirs.programmed,
-                    theirs.plans), (corte, thresholds, mine.name)
-                assert mine.expected_index_pct == pytest.approx(theirs.expected_index_pct)
-            for municipio, tallies in expected.areas.items():
-                assert [(t.plan_id, t.rojo, t.verde) for t in computed.areas[municipio]] == [
-                    (t.plan_id, t.rojo, t.verde) for t in tallies]
-
-
-def test_the_database_aggregates_like_python_on_synthetic_municipios(engine, settings, tmp_path):
-    from loaders.overview import overview_from_db
+def test_overview_matches_each_poas_own_view_on_synthetic_municipios(engine, settings, tmp_path):
     from loaders.synth import write_workbooks
 
     for path in write_workbooks(tmp_path / "s", municipios=3, areas=4, activities=16, seed=7):
         import_workbook(engine, path.read_bytes(), settings, file_name=path.name,
                         uploaded_by="prueba", as_of=CORTE)
-    with Session(engine) as session:
-        expected = summarize(current_activities(session), CORTE)
-        computed = overview_from_db(session, CORTE)
-    assert computed.total.activities == expected.total.activities == 3 * 4 * 16
-    assert [(t.name, t.rojo, t.amarillo, t.verde, t.sin_datos, t.overdue, t.achieved)
-            for t in computed.municipios] == [
-        (t.name, t.rojo, t.amarillo, t.verde, t.sin_datos, t.overdue, t.achieved)
-        for t in expected.municipios]
+    overview = assert_matches_each_poas_own_view(engine, CORTE, settings)
+    assert overview.total.activities == 3 * 4 * 16 and len(overview.municipios) == 3
 
 
 def test_the_cached_state_page_shows_a_new_version_at_once(tmp_path, sample_bytes):
@@ -141,7 +127,6 @@ def test_the_cached_state_page_shows_a_new_version_at_once(tmp_path, sample_byte
     import openpyxl
 
     from dashboard.app import create_app
-    from loaders.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data")
     app = create_app(settings)

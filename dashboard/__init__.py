@@ -1,5 +1,1 @@
-"""The Dash app of Tablero POA. Reads data only through `loaders`."""
-
-from dashboard.app import create_app
-
-__all__ = ["create_app"]
+"""The Dash app of Tablero POA (`dashboard.app.create_app`). Reads data only through `loaders`."""

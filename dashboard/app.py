@@ -10,16 +10,17 @@ from pathlib import Path
 import dash
 from sqlalchemy.orm import Session
 
-from dashboard import auth, downloads, feedback, layout, report_routes, security
+from dashboard import auth, downloads, feedback, layout, security
+from dashboard.report import routes as report_routes
 from dashboard.services import EXTENSION, Services
-from loaders.accounts import ensure_admin
-from loaders.budget_store import import_spending
-from loaders.db import create_schema, make_engine
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
-from loaders.queries import count_versions
+from loaders.imports import import_spending, import_workbook
+from loaders.read.package import MB
 from loaders.settings import REPO_ROOT, Settings
-from loaders.store import AlreadyImported, import_workbook
-from loaders.xlsx_package import MB
+from loaders.store.accounts import ensure_admin
+from loaders.store.engine import create_schema, make_engine
+from loaders.store.queries import count_versions
+from loaders.store.versions import AlreadyImported
 
 SAMPLE_SPENDING = "ejercicio_presupuesto_2026.xlsx"  # the example spending of the sample POA
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard.services import get_services
-from loaders.accounts import (
+from loaders.settings import Settings
+from loaders.store.accounts import (
     ADMIN,
     BUDGET,
     PERMISSION_WORDS,
@@ -38,9 +39,8 @@ from loaders.accounts import (
     may,
     may_budget,
 )
-from loaders.schema import Plan
-from loaders.settings import Settings
-from loaders.store import record_audit
+from loaders.store.schema import Plan
+from loaders.store.versions import record_audit
 
 __all__ = ["ADMIN", "BUDGET", "READ", "UPLOAD"]
 

@@ -8,7 +8,7 @@ import flask
 from sqlalchemy.orm import Session
 
 from dashboard.services import get_services
-from loaders.queries import original_file
+from loaders.store.queries import original_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

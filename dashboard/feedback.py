@@ -9,7 +9,7 @@ from sqlalchemy.exc import OperationalError
 
 from dashboard import auth, ids
 from loaders.errors import BUSY_MESSAGE, StorageUnavailable
-from loaders.storage_errors import classify
+from loaders.store.errors import classify
 
 UNEXPECTED = ("Ocurrió un error inesperado al actualizar la página; intente de nuevo. Si se repite, "
               "avise a la Unidad de Planeación.")

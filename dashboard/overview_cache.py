@@ -16,14 +16,14 @@ from datetime import date
 import flask
 from sqlalchemy.orm import Session
 
-from loaders.overview import (
+from loaders.check.progress import Thresholds
+from loaders.store.overview import (
     PlanCounts,
     StateOverview,
     assemble,
     current_versions,
     plan_counts,
 )
-from loaders.progress import Thresholds
 
 EXTENSION = "tablero_poa_overview_cache"
 MAX_ENTRIES = 100_000

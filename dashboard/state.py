@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from dashboard.services import get_services
 from dashboard.views import PlanView, plan_view
-from loaders.queries import (
+from loaders.settings import Settings
+from loaders.store.queries import (
     LoadedVersion,
     PlanInfo,
     VersionInfo,
@@ -29,7 +30,6 @@ from loaders.queries import (
     list_versions,
     load_version,
 )
-from loaders.settings import Settings
 
 QUERY_KEYS = ("poa", "version", "corte")
 CACHE_EXTENSION = "tablero_poa_versions"

@@ -7,7 +7,9 @@ import sys
 
 from sqlalchemy.orm import Session
 
-from loaders.accounts import (
+from loaders.errors import StorageUnavailable
+from loaders.settings import Settings
+from loaders.store.accounts import (
     ROLES,
     AccountError,
     add_user,
@@ -18,9 +20,7 @@ from loaders.accounts import (
     set_password,
     set_role,
 )
-from loaders.db import create_schema, make_engine
-from loaders.errors import StorageUnavailable
-from loaders.settings import Settings
+from loaders.store.engine import create_schema, make_engine
 
 AREA_HELP = ("área que una cuenta de dirección puede registrar: «Área» o «Municipio: Área»; "
              "repita la opción para varias")

@@ -9,15 +9,15 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from loaders.checks import check_document
-from loaders.model import Activity, Finding, PoaDocument
-from loaders.progress import (
+from loaders.check.poa import check_document
+from loaders.check.progress import (
     SEMAFORO_ORDER,
     Thresholds,
     efficiency_index,
     expected_index,
     status,
 )
+from loaders.model import Activity, Finding, PoaDocument
 from loaders.settings import Settings
 
 SEMAFORO_COLORS = {"verde": "#1a7f37", "amarillo": "#d4a106", "rojo": "#c62828", None: "#8c8c8c"}

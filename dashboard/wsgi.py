@@ -27,9 +27,9 @@ from sqlalchemy import Engine, text
 from dashboard import auth
 from dashboard.app import announce_admin, create_app, seed_if_empty
 from dashboard.services import EXTENSION, Services
-from loaders.accounts import ensure_admin
-from loaders.db import create_schema, make_engine
 from loaders.settings import Settings
+from loaders.store.accounts import ensure_admin
+from loaders.store.engine import create_schema, make_engine
 
 LOCK_FILE = ".arranque.lock"
 PG_LOCK_KEY = 0x504F41  # "POA": the advisory lock of a first start

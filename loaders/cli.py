@@ -10,8 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
+from loaders.read.package import check_file_size
 from loaders.settings import Settings
-from loaders.xlsx_package import check_file_size
 
 EXIT_OK, EXIT_NOT_A_POA, EXIT_USAGE, EXIT_STORAGE = 0, 2, 2, 3
 EXIT_CODES = f"""\
@@ -128,8 +128,8 @@ def _read(path: Path, settings: Settings) -> bytes:
 
 
 def cmd_check(args, settings: Settings) -> int:
-    from loaders.checks import check_document
-    from loaders.reader import read_poa
+    from loaders.check.poa import check_document
+    from loaders.read.poa import read_poa
     from loaders.report import document_to_json, text_report
 
     as_of = args.as_of or date.today()
@@ -144,9 +144,10 @@ def cmd_check(args, settings: Settings) -> int:
 
 
 def cmd_import(args, settings: Settings) -> int:
-    from loaders.db import create_schema, make_engine
-    from loaders.storage_errors import storage_errors
-    from loaders.store import AlreadyImported, import_workbook
+    from loaders.imports import import_workbook
+    from loaders.store.engine import create_schema, make_engine
+    from loaders.store.errors import storage_errors
+    from loaders.store.versions import AlreadyImported
 
     engine = make_engine(settings=settings)
     identity = {"municipio": args.municipio, "direccion": args.direccion, "area": args.area}
@@ -173,9 +174,9 @@ def cmd_import(args, settings: Settings) -> int:
 def cmd_versions(args, settings: Settings) -> int:
     from sqlalchemy.orm import Session
 
-    from loaders.db import create_schema, make_engine
-    from loaders.queries import list_plans, list_versions
-    from loaders.storage_errors import storage_errors
+    from loaders.store.engine import create_schema, make_engine
+    from loaders.store.errors import storage_errors
+    from loaders.store.queries import list_plans, list_versions
 
     engine = make_engine(settings=settings)
     try:
@@ -197,8 +198,8 @@ def cmd_versions(args, settings: Settings) -> int:
 
 
 def _import(files: list[Path], where: str, args, settings: Settings) -> int:
-    from loaders.db import create_schema, make_engine
-    from loaders.storage_errors import storage_errors
+    from loaders.store.engine import create_schema, make_engine
+    from loaders.store.errors import storage_errors
     from loaders.synth import import_files
 
     engine = make_engine(settings=settings)

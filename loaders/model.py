@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime
+
+from loaders.text import fold
 
 Cell = tuple[str, str]  # (sheet name, Excel cell name such as "H12")
 
@@ -101,3 +103,47 @@ class PoaDocument:
 
     def activity(self, number: int) -> Activity | None:
         return next((a for a in self.activities if a.number == number), None)
+
+
+# Budget movements (spending workbooks and the form): the momentos contables and modifications.
+MOMENTOS = ("comprometido", "devengado", "ejercido", "pagado")
+MODIFICATIONS = ("ampliacion", "reduccion")
+KINDS = MOMENTOS + MODIFICATIONS
+MOMENTO_LABELS = {
+    "comprometido": "Comprometido",
+    "devengado": "Devengado",
+    "ejercido": "Ejercido",
+    "pagado": "Pagado",
+    "ampliacion": "Ampliación",
+    "reduccion": "Reducción",
+}
+SOURCES = ("libro", "formulario")
+
+
+@dataclass(frozen=True)
+class Movement:
+    date: date
+    partida: str
+    concepto: str
+    momento: str
+    amount: float
+    id: int | None = None
+    reverses: int | None = None  # id of the movement this one cancels
+    created_by: str = ""
+    created_at: datetime | None = None
+    source: str = ""  # "libro" | "formulario"
+    sheet: str | None = None
+    cell: str | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else (self.sheet or "")
+
+
+def normalize_momento(text: object) -> str | None:
+    """The momento or modification a text names ("DEVENGADO", "Ampliación", "reducciones")."""
+    key = fold(str(text or "")).replace(" ", "")
+    for kind in KINDS:
+        if key in (kind, kind + "s", kind + "es"):
+            return kind
+    return None

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from loaders.checks import CODE_TITLES
+from loaders.check.progress import efficiency_index
+from loaders.codes import CODE_TITLES
 from loaders.model import Finding, PoaDocument
-from loaders.progress import efficiency_index
 from loaders.text import fmt_date, fmt_money, fmt_pct
 
 SEVERITY_TITLES = {"error": "Errores", "warning": "Advertencias", "info": "Avisos"}

@@ -33,7 +33,7 @@ from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from loaders.catalog import load_catalog
+from loaders.reference import load_catalog
 from loaders.text import strip_accents
 
 BANNER = "DATOS SINTÉTICOS — no son datos reales"
@@ -1289,10 +1289,10 @@ def import_files(
     """
     from sqlalchemy.orm import Session
 
-    from loaders.budget_store import import_spending
     from loaders.errors import NotAPoaWorkbook
-    from loaders.schema import Version
-    from loaders.store import AlreadyImported, import_workbook
+    from loaders.imports import import_spending, import_workbook
+    from loaders.store.schema import Version
+    from loaders.store.versions import AlreadyImported
 
     as_of = as_of or date.today()
     started = time.perf_counter()
@@ -1344,7 +1344,7 @@ def import_files(
 
 def _read_file(path: Path, settings) -> bytes:
     from loaders.errors import NotAPoaWorkbook
-    from loaders.xlsx_package import check_file_size
+    from loaders.read.package import check_file_size
 
     try:
         check_file_size(path.stat().st_size, settings)  # before loading it into memory

@@ -11,6 +11,7 @@ MONTHS = (
     "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
 )
 _SPACES = re.compile(r"\s+")
+NUMERIC = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 
 
 def strip_accents(text: str) -> str:
@@ -53,3 +54,21 @@ def fmt_date(value: date) -> str:
 
 def month_name(month: int) -> str:
     return MONTHS[month - 1]
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def clean_number_text(text: str) -> str:
+    """A typed number without spaces, thousands commas, `$` or `MXN` (`"$ 5,000.00"` → `5000.00`)."""
+    return re.sub(r"[\s,$]|mxn|m\.n\.", "", text.strip().lower())
+
+
+def is_numeric_text(value: object) -> bool:
+    """True for a number, or a text that is only a number (`20`, `1,000`, `2.5`)."""
+    if isinstance(value, bool) or is_blank(value):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return bool(NUMERIC.match(clean_number_text(str(value))))

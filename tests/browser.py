@@ -16,8 +16,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from dashboard.app import create_app
-from loaders.accounts import add_user
 from loaders.settings import Settings
+from loaders.store.accounts import add_user
 
 PASSWORD = "clave-de-prueba-123"
 

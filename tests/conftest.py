@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from loaders.db import create_schema, make_engine
 from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.store.engine import create_schema, make_engine
 from tests.pg import PostgresServer
 
 _counter = itertools.count()

@@ -18,9 +18,9 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from loaders.db import make_engine
+from loaders.imports import import_workbook
 from loaders.settings import Settings
-from loaders.store import import_workbook
+from loaders.store.engine import make_engine
 
 MARKER = "DENTRO-DE-LA-TRANSACCION"
 FINISHED = "IMPORTACION-TERMINADA"

@@ -15,11 +15,10 @@ from sqlalchemy.orm import Session
 
 from dashboard import auth
 from dashboard.app import create_app
-from loaders.accounts import add_user, set_active, set_role
-from loaders.budget_store import MovementRow
-from loaders.queries import list_plans
-from loaders.schema import AuditEntry
 from loaders.settings import Settings
+from loaders.store.accounts import add_user, set_active, set_role
+from loaders.store.queries import list_plans
+from loaders.store.schema import AuditEntry, MovementRow
 
 PASSWORD = "clave-de-prueba-123"
 SOMBRERETE = {"municipio": "Sombrerete", "area": "Migrantes y Ex braceros"}
@@ -226,15 +225,15 @@ def test_forged_session_cookie_is_not_accepted(app):
 def test_a_reversal_cannot_reach_a_movement_of_another_poa(app):
     from datetime import date
 
-    from loaders.budget import Movement
-    from loaders.budget_store import save_movement
+    from loaders.model import Movement
+    from loaders.store.budget import save_movement
 
     engine = services(app).engine
     with Session(engine) as s:
         plans = {p.area: p.id for p in list_plans(s)}
     other = next(p for a, p in plans.items() if a != "Migrantes y Ex braceros")
     with Session(engine) as s:
-        from loaders.queries import load_version
+        from loaders.store.queries import load_version
 
         partida = load_version(s, next(p.current_version_id for p in list_plans(s)
                                        if p.id == other)).doc.budget[0].partida

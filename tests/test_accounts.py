@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from dashboard import auth
 from dashboard.app import create_app
-from loaders.accounts import (
+from loaders.settings import REPO_ROOT, Settings
+from loaders.store.accounts import (
     AccountError,
     User,
     add_user,
@@ -25,10 +26,9 @@ from loaders.accounts import (
     set_password,
     set_role,
 )
-from loaders.audit import AuditFilter, audit_entries
-from loaders.db import make_engine
-from loaders.schema import AuditEntry, Plan, UserAccount
-from loaders.settings import REPO_ROOT, Settings
+from loaders.store.audit import AuditFilter, audit_entries
+from loaders.store.engine import make_engine
+from loaders.store.schema import AuditEntry, Plan, UserAccount
 
 PASSWORD = "clave-de-prueba-123"
 GOOD_SECRET = "9f" * 32

@@ -15,25 +15,23 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from loaders.alignment import (
-    DIMENSION,
-    FRACCION,
+from loaders.check.alignment import (
     NO_GAPS,
     coverage,
     gap_sentences,
     iom_matches,
-    load_reference,
     matrix,
-    parse_dimensiones,
-    parse_fracciones,
     report_note,
 )
-from loaders.checks import CODE_TITLES, CODES, check_document
+from loaders.check.poa import check_document
+from loaders.codes import CODE_TITLES, CODES
+from loaders.imports import import_workbook
 from loaders.model import AlignmentLink, PoaDocument
-from loaders.queries import load_version
-from loaders.reader import read_poa
+from loaders.read.alignment import parse_dimensiones, parse_fracciones
+from loaders.read.poa import read_poa
+from loaders.reference import DIMENSION, FRACCION, load_reference
 from loaders.settings import SAMPLE_WORKBOOK, Settings
-from loaders.store import import_workbook
+from loaders.store.queries import load_version
 
 AS_OF = date(2026, 11, 21)
 SHEET = "Alineación"

@@ -25,7 +25,7 @@ def test_first_start_imports_the_sample_and_the_examples_and_serves_originals(tm
     client = app.server.test_client()
     from sqlalchemy.orm import Session
 
-    from loaders.queries import list_plans, list_versions
+    from loaders.store.queries import list_plans, list_versions
 
     with Session(app.server.extensions["tablero_poa"].engine) as s:
         plans = list_plans(s)

@@ -6,9 +6,9 @@ from datetime import date
 
 from sqlalchemy import inspect
 
-from loaders.db import create_schema, make_engine
-from loaders.schema import ActivityRow
-from loaders.store import import_workbook
+from loaders.imports import import_workbook
+from loaders.store.engine import create_schema, make_engine
+from loaders.store.schema import ActivityRow
 from tests.bench import imports, pages
 
 

@@ -12,7 +12,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from dashboard.views import plan_view
-from loaders.reader import read_poa_file
+from loaders.read.poa import read_poa_file
 from loaders.settings import SAMPLE_WORKBOOK, Settings
 from tests.browser import (
     chromium,

@@ -10,8 +10,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from sqlalchemy.orm import Session
 
-from loaders.queries import list_plans
 from loaders.settings import Settings
+from loaders.store.queries import list_plans
 from tests.browser import chromium, console_errors, served, wait_for, wait_for_text
 
 pytestmark = pytest.mark.browser

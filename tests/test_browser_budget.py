@@ -8,8 +8,8 @@ from selenium.webdriver.support.ui import Select
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from loaders.budget_store import MovementRow
 from loaders.settings import Settings
+from loaders.store.schema import MovementRow
 from tests.browser import (
     chromium,
     console_errors,

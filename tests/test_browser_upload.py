@@ -13,9 +13,9 @@ from selenium.webdriver.common.by import By
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loaders.queries import count_versions
-from loaders.schema import AuditEntry
 from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.store.queries import count_versions
+from loaders.store.schema import AuditEntry
 from tests.browser import (
     chromium,
     console_errors,

@@ -7,18 +7,14 @@ from datetime import date
 
 import pytest
 
-from loaders.budget import (
-    MOMENTO_LABELS,
-    MOMENTOS,
-    Movement,
+from loaders.check.budget import (
     check_movements,
     eaepe,
     even_calendar,
     monthly_cumulative,
-    normalize_momento,
     validate_movement,
 )
-from loaders.model import BudgetLine
+from loaders.model import MOMENTO_LABELS, MOMENTOS, BudgetLine, Movement, normalize_momento
 
 BUDGET = [
     BudgetLine("2111", "Papelería de oficina", 5000.0, {"name": ("Presupuesto", "B4")}),

@@ -10,11 +10,11 @@ import sqlite3
 from sqlalchemy.orm import Session
 
 from dashboard.app import create_app
-from loaders.accounts import add_user
-from loaders.db import make_engine
 from loaders.errors import BUSY_MESSAGE
-from loaders.queries import count_versions
 from loaders.settings import Settings
+from loaders.store.accounts import add_user
+from loaders.store.engine import make_engine
+from loaders.store.queries import count_versions
 from tests.test_access import PASSWORD, login, payload
 
 

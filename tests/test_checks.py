@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from loaders.checks import check_document
-from loaders.reader import read_poa_file
+from loaders.check.poa import check_document
+from loaders.read.poa import read_poa_file
 from tests.builders import activity, write_poa
 
 AS_OF = date(2026, 11, 21)

@@ -1,13 +1,13 @@
-"""`loaders.diff.compare` on real workbooks: exactly the changes between two versions of a POA."""
+"""`loaders.check.diff.compare` on real workbooks: exactly the changes between two versions of a POA."""
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
 
-from loaders.diff import Change, VersionDiff, compare
+from loaders.check.diff import Change, VersionDiff, compare
 from loaders.model import Activity, PlanIdentity, PoaDocument
-from loaders.reader import read_poa_file
+from loaders.read.poa import read_poa_file
 from loaders.settings import SAMPLE_WORKBOOK, Settings
 from tests.builders import activity, write_poa
 

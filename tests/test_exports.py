@@ -9,7 +9,7 @@ import pytest
 from dashboard.exports import escape_cell, findings_csv, findings_workbook, table_csv
 from dashboard.views import plan_view
 from loaders.model import Finding
-from loaders.reader import read_poa_file
+from loaders.read.poa import read_poa_file
 from loaders.settings import SAMPLE_WORKBOOK, Settings
 from tests.browser import chromium, served, wait_for, wait_until
 

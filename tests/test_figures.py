@@ -9,14 +9,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from dashboard.figures import (
-    fmt_pct,
-    gantt,
-    gauge,
-    index_bullet,
-    invalid_dates,
-    semaforo_bar,
-)
+from dashboard.figures.poa import fmt_pct, gantt, gauge, index_bullet, invalid_dates, semaforo_bar
 from dashboard.views import SEMAFORO_COLORS, ActivityView
 
 TODAY = date(2026, 11, 21)

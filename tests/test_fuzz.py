@@ -34,13 +34,13 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
-from loaders.budget_store import import_spending
-from loaders.db import create_schema, make_engine
 from loaders.errors import NotAPoaWorkbook
-from loaders.reader import UNEXPECTED, UnforeseenFailure, read_poa
-from loaders.spending import UNEXPECTED as SPENDING_UNEXPECTED
-from loaders.spending import read_spending
-from loaders.store import AlreadyImported, import_workbook
+from loaders.imports import import_spending, import_workbook
+from loaders.read.poa import UNEXPECTED, UnforeseenFailure, read_poa
+from loaders.read.spending import UNEXPECTED as SPENDING_UNEXPECTED
+from loaders.read.spending import read_spending
+from loaders.store.engine import create_schema, make_engine
+from loaders.store.versions import AlreadyImported
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
 
 AS_OF = date(2026, 11, 21)
@@ -525,7 +525,7 @@ def test_an_unforeseen_failure_is_marked_and_fails_the_outcome(
     def broken(sheet):
         raise RuntimeError("a bug in a table finder")
 
-    monkeypatch.setattr("loaders.reader.find_tables", broken)
+    monkeypatch.setattr("loaders.read.poa.find_tables", broken)
     with pytest.raises(UnforeseenFailure) as caught:
         read_poa(poa_bases[0], poa_target.settings, file_name="muestra.xlsx")
     assert caught.value.message == UNEXPECTED
@@ -541,7 +541,7 @@ def test_an_unforeseen_failure_of_the_spending_reader_is_marked(
     def broken(sheet):
         raise KeyError("a bug in the header finder")
 
-    monkeypatch.setattr("loaders.spending._find_header", broken)
+    monkeypatch.setattr("loaders.read.spending._find_header", broken)
     with pytest.raises(UnforeseenFailure) as caught:
         read_spending(spending_bases[0], spending_target.settings, file_name="gastos.xlsx")
     assert caught.value.message == SPENDING_UNEXPECTED

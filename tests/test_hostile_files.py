@@ -25,14 +25,13 @@ import openpyxl.xml
 import pytest
 from openpyxl.utils import get_column_letter
 
-from loaders import grid
-from loaders.budget_store import import_spending
-from loaders.db import create_schema, make_engine
 from loaders.errors import NotAPoaWorkbook
-from loaders.reader import read_poa
+from loaders.imports import import_spending, import_workbook
+from loaders.read import grid
+from loaders.read.poa import read_poa
+from loaders.read.spending import read_spending
 from loaders.settings import REPO_ROOT
-from loaders.spending import read_spending
-from loaders.store import import_workbook
+from loaders.store.engine import create_schema, make_engine
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
 from tests.test_fuzz import with_shared_strings
 

@@ -11,10 +11,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from loaders.db import make_engine
-from loaders.queries import list_versions, load_version
+from loaders.imports import import_workbook
 from loaders.settings import Settings
-from loaders.store import import_workbook
+from loaders.store.engine import make_engine
+from loaders.store.queries import list_versions, load_version
 from tests.builders import activity, write_poa
 
 AS_OF = date(2026, 11, 21)

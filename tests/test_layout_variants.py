@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from loaders.checks import check_document
-from loaders.reader import read_poa_file
+from loaders.check.poa import check_document
+from loaders.read.poa import read_poa_file
 from loaders.report import document_to_json
 from loaders.settings import Settings
 from sample_data import seed_poa

@@ -20,20 +20,18 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 import loaders
-import loaders.budget_store  # registers its tables on Base.metadata
-from loaders.accounts import add_user
-from loaders.budget_store import MovementRow
-from loaders.db import (
+from loaders.imports import import_workbook
+from loaders.settings import REPO_ROOT
+from loaders.store.accounts import add_user
+from loaders.store.engine import (
     alembic_config,
     create_immutability_triggers,
     create_schema,
     make_engine,
     schema_heads,
 )
-from loaders.queries import list_versions, load_version
-from loaders.schema import IMMUTABLE_TABLES, AuditEntry, Base, Plan, Version
-from loaders.settings import REPO_ROOT
-from loaders.store import import_workbook
+from loaders.store.queries import list_versions, load_version
+from loaders.store.schema import IMMUTABLE_TABLES, AuditEntry, Base, MovementRow, Plan, Version
 
 AS_OF = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 10, 30)
@@ -160,7 +158,7 @@ def fresh(db_url, settings):
 def test_the_migrations_ship_inside_the_package_and_start_at_0001():
     config = alembic_config()
     location = Path(config.get_main_option("script_location"))
-    assert location == Path(loaders.__file__).resolve().parent / "migrations"
+    assert location == Path(loaders.__file__).resolve().parent / "store" / "migrations"
     revisions = list(ScriptDirectory.from_config(config).walk_revisions())
     assert revisions[-1].revision == "0001"
     assert revisions[-1].down_revision is None
@@ -305,8 +303,7 @@ import sys, time
 from pathlib import Path
 
 import alembic.command, alembic.script, alembic.migration  # imported before the start line
-import loaders.budget_store
-from loaders.db import create_schema, make_engine
+from loaders.store.engine import create_schema, make_engine
 
 url, ready, go = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 engine = make_engine(url)

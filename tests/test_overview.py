@@ -7,13 +7,13 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from dashboard.state_figures import semaforo_stack
+from dashboard.figures.state import semaforo_stack
 from dashboard.views import plan_view
-from loaders.overview import overview_from_db
-from loaders.progress import Thresholds
-from loaders.queries import list_plans, load_version
+from loaders.check.progress import Thresholds
+from loaders.imports import import_workbook
 from loaders.settings import REPO_ROOT, Settings
-from loaders.store import import_workbook
+from loaders.store.overview import overview_from_db
+from loaders.store.queries import list_plans, load_version
 from tests.builders import activity, write_poa
 
 CORTE = date(2026, 11, 21)

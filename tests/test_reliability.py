@@ -28,17 +28,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from loaders.budget import Movement
-from loaders.budget_store import (
-    MovementRow,
-    SpendingImport,
-    add_movement,
-    import_spending,
-    movements_of,
-    save_movement,
-    save_reversal,
-)
-from loaders.db import create_schema, make_engine
 from loaders.errors import (
     BUSY_MESSAGE,
     FAILED_MESSAGE,
@@ -47,11 +36,14 @@ from loaders.errors import (
     StorageFull,
     StorageUnavailable,
 )
-from loaders.queries import list_versions, load_version, original_file
-from loaders.schema import AuditEntry, Base, Plan
+from loaders.imports import import_spending, import_workbook
+from loaders.model import Movement
 from loaders.settings import REPO_ROOT
-from loaders.storage_errors import classify, write_transaction
-from loaders.store import import_workbook
+from loaders.store.budget import add_movement, movements_of, save_movement, save_reversal
+from loaders.store.engine import create_schema, make_engine
+from loaders.store.errors import classify, write_transaction
+from loaders.store.queries import list_versions, load_version, original_file
+from loaders.store.schema import AuditEntry, Base, MovementRow, Plan, SpendingImport
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
 from tests.builders import activity, write_poa
 from tests.reliability_child import FINISHED, MARKER

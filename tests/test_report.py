@@ -20,15 +20,15 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from dashboard.app import create_app
-from dashboard.report_data import ALIGNMENT_EMPTY, ALIGNMENT_TITLE, build_report, file_name
-from dashboard.report_pdf import report_pdf
-from dashboard.report_xlsx import report_xlsx
-from loaders.accounts import add_user
-from loaders.budget_store import import_spending, movements_of
-from loaders.db import create_schema, make_engine
-from loaders.queries import load_version
+from dashboard.report.data import ALIGNMENT_EMPTY, ALIGNMENT_TITLE, build_report, file_name
+from dashboard.report.pdf import report_pdf
+from dashboard.report.xlsx import report_xlsx
+from loaders.imports import import_spending, import_workbook
 from loaders.settings import SAMPLE_WORKBOOK, Settings
-from loaders.store import import_workbook
+from loaders.store.accounts import add_user
+from loaders.store.budget import movements_of
+from loaders.store.engine import create_schema, make_engine
+from loaders.store.queries import load_version
 
 CORTE = date(2026, 11, 21)
 GENERATED = datetime(2026, 11, 21, 9, 30)
@@ -396,7 +396,7 @@ def test_resumen_links_to_both_reports_of_the_selection(client):
 
 
 def test_without_the_fonts_the_pdf_route_says_what_to_install(client, monkeypatch, tmp_path):
-    from dashboard import report_pdf as module
+    from dashboard.report import pdf as module
 
     monkeypatch.setattr(module, "FONT_DIRS", (tmp_path,))
     response = client.get("/descargas/informe/1.pdf?corte=2026-11-21")

@@ -117,7 +117,7 @@ def test_every_response_carries_the_security_headers(app, client):
     hashes = {sha256(s) for s in inline_scripts(client.get("/").get_data(as_text=True))}
     from sqlalchemy.orm import Session
 
-    from loaders.queries import list_versions
+    from loaders.store.queries import list_versions
 
     with Session(app.server.extensions["tablero_poa"].engine) as session:
         version = max(v.id for v in list_versions(session))

@@ -11,21 +11,22 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from loaders.budget import Movement, check_movements, eaepe
-from loaders.budget_store import (
+from loaders.check.budget import check_movements, eaepe
+from loaders.errors import NotAPoaWorkbook
+from loaders.imports import import_spending, import_workbook
+from loaders.model import Movement
+from loaders.read.spending import read_spending
+from loaders.store.budget import (
     InvalidMovement,
     add_movement,
-    import_spending,
     movements_of,
     plan_budget,
     reverse_movement,
     spending_file,
     spending_imports_of,
 )
-from loaders.errors import NotAPoaWorkbook
-from loaders.schema import AuditEntry
-from loaders.spending import read_spending
-from loaders.store import AlreadyImported, import_workbook
+from loaders.store.schema import AuditEntry
+from loaders.store.versions import AlreadyImported
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
 from sample_data.build_spending import MOVEMENTS
 
@@ -75,7 +76,7 @@ def test_the_sample_spending_workbook_reads_every_movement_without_findings(spen
 def test_the_sample_spending_against_the_sample_poa_overspends_3761(
     spending_bytes, sample_bytes, settings
 ):
-    from loaders.reader import read_poa
+    from loaders.read.poa import read_poa
 
     budget = read_poa(sample_bytes, settings).budget
     movements, _ = read_spending(spending_bytes, settings)

@@ -5,7 +5,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from dashboard.state import parse_corte, resolve
-from loaders.store import import_workbook
+from loaders.imports import import_workbook
 from tests.builders import activity, write_poa
 
 

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from loaders import store
-from loaders.queries import list_plans, list_versions, load_version, original_file
-from loaders.schema import ActivityRow, BudgetRow, FindingRow, Plan, StoredFile, Version
-from loaders.store import AlreadyImported, import_workbook
+from loaders.imports import import_workbook
+from loaders.store import versions as store
+from loaders.store.queries import list_plans, list_versions, load_version, original_file
+from loaders.store.schema import ActivityRow, BudgetRow, FindingRow, Plan, StoredFile, Version
+from loaders.store.versions import AlreadyImported
 from tests.builders import activity, write_poa
 
 AS_OF = date(2026, 11, 21)
@@ -120,7 +121,7 @@ def test_plan_identity_can_be_given_when_the_workbook_does_not_say(engine, setti
 
 
 def test_sqlite_runs_with_wal_foreign_keys_and_full_sync(settings, tmp_path):
-    from loaders.db import make_engine
+    from loaders.store.engine import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}", settings)
     with engine.connect() as conn:

@@ -14,16 +14,15 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from loaders.budget import check_movements
-from loaders.budget_store import SpendingImport
-from loaders.checks import check_document
-from loaders.db import make_engine
-from loaders.identity import place_from_text
+from loaders.check.budget import check_movements
+from loaders.check.poa import check_document
 from loaders.model import BudgetLine
-from loaders.reader import read_poa
-from loaders.schema import Plan, Version
+from loaders.read.identity import place_from_text
+from loaders.read.poa import read_poa
+from loaders.read.spending import read_spending
 from loaders.settings import REPO_ROOT, Settings
-from loaders.spending import read_spending
+from loaders.store.engine import make_engine
+from loaders.store.schema import Plan, SpendingImport, Version
 from loaders.synth import (
     AREAS,
     BANNER,

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from loaders.values import (
+from loaders.read.values import (
     Invalid,
     is_mark,
     looks_like_fraction_column,

@@ -18,10 +18,9 @@ from sqlalchemy.orm import Session
 
 from dashboard.app import seed_if_empty
 from dashboard.services import Services
-from loaders.budget_store import SpendingImport
-from loaders.db import create_schema, make_engine
-from loaders.schema import UserAccount, Version
 from loaders.settings import REPO_ROOT, SAMPLE_WORKBOOK, Settings
+from loaders.store.engine import create_schema, make_engine
+from loaders.store.schema import SpendingImport, UserAccount, Version
 from tests.conftest import _postgres_database
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")

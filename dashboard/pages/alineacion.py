@@ -14,20 +14,17 @@ from dash import html
 from dashboard.components import empty_state, page_header, semaforo_badge
 from dashboard.services import get_services
 from dashboard.state import PageData, page_data
-from loaders.alignment import (
-    DIMENSION,
-    FRACCION,
+from loaders.check.alignment import (
     CellProgress,
     Coverage,
     IomMatch,
-    Reference,
     alignment_sheet_of,
     coverage,
     iom_matches,
-    load_reference,
     matrix,
 )
-from loaders.progress import Thresholds
+from loaders.check.progress import Thresholds
+from loaders.reference import DIMENSION, FRACCION, Reference, load_reference
 from loaders.text import fmt_number, fmt_pct, fold
 
 dash.register_page(

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from dashboard import auth
 from dashboard.services import get_services
-from loaders.accounts import list_users
-from loaders.audit import ACTION_LABELS, AuditFilter, audit_entries
+from loaders.store.accounts import list_users
+from loaders.store.audit import ACTION_LABELS, AuditFilter, audit_entries
 
 dash.register_page(__name__, path="/auditoria", name="Auditoría",
                    title="Auditoría — Tablero POA", order=7, permission=auth.ADMIN)

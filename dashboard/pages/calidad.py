@@ -13,7 +13,7 @@ from dashboard import auth, ids
 from dashboard.components import SEVERITY_WORDS, empty_state, page_header
 from dashboard.exports import findings_csv, findings_workbook
 from dashboard.state import page_data, query_from_search
-from loaders.checks import CODE_TITLES
+from loaders.codes import CODE_TITLES
 
 dash.register_page(
     __name__, path="/calidad", name="Calidad de datos", title="Calidad de datos — Tablero POA",

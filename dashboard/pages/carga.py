@@ -18,18 +18,13 @@ from sqlalchemy.orm import Session
 from dashboard import auth
 from dashboard.components import SEVERITY_COLORS, SEVERITY_WORDS, pct, severity_badge
 from dashboard.services import get_services
-from loaders.diff import compare
+from loaders.check.diff import compare
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
-from loaders.queries import load_version, plan_for_identity
-from loaders.store import (
-    AlreadyImported,
-    Upload,
-    find_duplicate,
-    prepare_upload,
-    save_upload,
-)
+from loaders.imports import prepare_upload
+from loaders.read.package import MB
+from loaders.store.queries import load_version, plan_for_identity
+from loaders.store.versions import AlreadyImported, Upload, find_duplicate, save_upload
 from loaders.text import fmt_date, fmt_money
-from loaders.xlsx_package import MB
 
 dash.register_page(__name__, path="/carga", name="Cargar POA", title="Cargar POA — Tablero POA",
                    order=6, permission=auth.UPLOAD)

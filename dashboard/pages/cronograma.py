@@ -6,8 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import figures
 from dashboard.components import GRAPH_CONFIG, empty_state, page_header
+from dashboard.figures import poa as figures
 from dashboard.state import PageData, cached_figure, page_data
 
 dash.register_page(

@@ -9,14 +9,14 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.orm import Session
 
-from dashboard import state_figures
 from dashboard.components import graph, pct
+from dashboard.figures import state as state_figures
 from dashboard.overview_cache import state_overview
 from dashboard.services import get_services
 from dashboard.state import parse_corte
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
-from loaders.overview import Tally, fiscal_years
-from loaders.progress import Thresholds
+from loaders.check.progress import Thresholds
+from loaders.store.overview import Tally, fiscal_years
 from loaders.text import fmt_date
 
 dash.register_page(__name__, path="/estado", name="Estado", title="Estado — Tablero POA",

@@ -9,14 +9,15 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html, no_update
 from sqlalchemy.orm import Session
 
-from dashboard import auth, figures, ids
+from dashboard import auth, ids
 from dashboard.components import empty_state, graph, page_header, pct
 from dashboard.downloads import original_url
+from dashboard.figures import poa as figures
 from dashboard.services import get_services
 from dashboard.state import PageData, page_data, query_from_search, version_views
-from loaders.diff import compare
-from loaders.progress import efficiency_index
-from loaders.queries import LoadedVersion, finding_counts
+from loaders.check.diff import compare
+from loaders.check.progress import efficiency_index
+from loaders.store.queries import LoadedVersion, finding_counts
 
 dash.register_page(__name__, path="/historial", name="Historial",
                    title="Historial — Tablero POA", order=5)

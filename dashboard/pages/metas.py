@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from dashboard import auth, figures, ids
+from dashboard import auth, ids
 from dashboard.components import (
     GRAPH_CONFIG,
     empty_state,
@@ -15,6 +15,7 @@ from dashboard.components import (
     semaforo_badge,
     severity_badge,
 )
+from dashboard.figures import poa as figures
 from dashboard.state import PageData, cached_figure, page_data, query_from_search
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.text import fmt_date, month_name

@@ -13,7 +13,7 @@ from dashboard.components import empty_state, pct
 from dashboard.services import get_services
 from dashboard.state import parse_corte, version_views
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
-from loaders.queries import list_plans
+from loaders.store.queries import list_plans
 from loaders.text import fmt_date, fmt_money
 
 dash.register_page(__name__, path="/municipio", name="Municipio",

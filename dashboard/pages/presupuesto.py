@@ -11,30 +11,23 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.orm import Session
 
-from dashboard import auth, budget_figures, ids
+from dashboard import auth, ids
 from dashboard.components import empty_state, graph, page_header, pct, severity_badge
+from dashboard.figures import budget as budget_figures
 from dashboard.services import get_services
 from dashboard.state import PageData, page_data, query_from_search
-from loaders.budget import (
-    MODIFICATIONS,
-    MOMENTO_LABELS,
-    MOMENTOS,
-    Movement,
-    check_movements,
-    eaepe,
-    even_calendar,
-    monthly_cumulative,
-)
-from loaders.budget_store import (
+from loaders.check.budget import check_movements, eaepe, even_calendar, monthly_cumulative
+from loaders.errors import NotAPoaWorkbook, StorageUnavailable
+from loaders.imports import import_spending
+from loaders.model import MODIFICATIONS, MOMENTO_LABELS, MOMENTOS, Movement
+from loaders.store.budget import (
     InvalidMovement,
-    import_spending,
     movements_of,
     save_movement,
     save_reversal,
     spending_imports_of,
 )
-from loaders.errors import NotAPoaWorkbook, StorageUnavailable
-from loaders.store import AlreadyImported
+from loaders.store.versions import AlreadyImported
 from loaders.text import fmt_date, fmt_money
 
 dash.register_page(__name__, path="/presupuesto", name="Presupuesto",

@@ -8,7 +8,6 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboard import figures
 from dashboard.components import (
     GRAPH_CONFIG,
     SEVERITY_COLORS,
@@ -18,8 +17,9 @@ from dashboard.components import (
     pct,
     semaforo_badge,
 )
-from dashboard.report_data import report_file_name
-from dashboard.report_routes import report_url
+from dashboard.figures import poa as figures
+from dashboard.report.data import report_file_name
+from dashboard.report.routes import report_url
 from dashboard.state import PageData, cached_figure, page_data
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
 from loaders.text import fmt_money

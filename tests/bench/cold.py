@@ -29,7 +29,7 @@ import dash
 from dash import dcc, html
 from werkzeug.serving import make_server
 
-from dashboard import figures
+from dashboard.figures import poa as figures
 from dashboard.state import page_data
 from loaders.settings import Settings
 from tests.bench.common import CORTE, Paired, Timing

@@ -2,7 +2,7 @@
 
 The dashboard side posts the Pages router request for `/estado` to the real app on a database
 holding 1,250 synthetic POAs of 16 activities (50 municipios × 25 areas, `loaders.synth`), each
-stored by `loaders.store.import_workbook` as on a real upload. Building that database takes about
+stored by `loaders.store.versions.import_workbook` as on a real upload. Building that database takes about
 a minute, so it is kept in `tests/bench/results/` under a name made of its parameters and a hash
 of the loaders' code; each run works on a copy.
 
@@ -27,13 +27,14 @@ from dash import Input, dcc, html
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dashboard import figures
+from dashboard.figures import poa as figures
 from dashboard.views import plan_view
 from loaders.errors import NotAPoaWorkbook
-from loaders.reader import read_poa
-from loaders.schema import ActivityRow, Plan
+from loaders.imports import import_workbook
+from loaders.read.poa import read_poa
 from loaders.settings import REPO_ROOT, Settings
-from loaders.store import AlreadyImported, import_workbook
+from loaders.store.schema import ActivityRow, Plan
+from loaders.store.versions import AlreadyImported
 from tests.bench.common import CORTE, RESULTS_DIR, Measurement, alternate
 from tests.bench.pages import LOCATION, ROUTER_OUTPUTS, SEARCH, Case, new_app, post, send
 from tests.bench.workbooks import code_hash, kept, large_workbook
@@ -63,7 +64,7 @@ def state_database(municipios: int, areas: int, activities: int, *, seed: int = 
                                 activities=activities, seed=seed, year=AS_OF.year)
         db = tmp_path / name
         settings = Settings(data_dir=tmp_path / "data", database_url=f"sqlite:///{db}")
-        from loaders.db import create_schema, make_engine
+        from loaders.store.engine import create_schema, make_engine
 
         engine = make_engine(settings=settings)
         create_schema(engine)

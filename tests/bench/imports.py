@@ -1,6 +1,6 @@
 """Importing a workbook against its floor: python-calamine read + Core executemany of its rows.
 
-The dashboard side is `loaders.store.import_workbook` into a new, empty database: open and check
+The dashboard side is `loaders.store.versions.import_workbook` into a new, empty database: open and check
 the package, read every sheet, find the tables, parse and check the values, store the version
 with its original file, its activities, budget and findings, in one transaction.
 
@@ -25,11 +25,11 @@ import python_calamine
 from sqlalchemy import Engine, create_engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from loaders.db import create_schema, make_engine
-from loaders.reader import read_poa
-from loaders.schema import ActivityRow, Plan, Version
+from loaders.imports import import_workbook
+from loaders.read.poa import read_poa
 from loaders.settings import SAMPLE_WORKBOOK, Settings
-from loaders.store import import_workbook
+from loaders.store.engine import create_schema, make_engine
+from loaders.store.schema import ActivityRow, Plan, Version
 from tests.bench.common import CORTE, Measurement, alternate
 from tests.bench.workbooks import large_workbook
 

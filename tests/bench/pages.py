@@ -34,8 +34,8 @@ from dash._get_app import app_context
 
 from dashboard.app import create_app
 from dashboard.state import page_data
+from loaders.imports import import_workbook
 from loaders.settings import Settings
-from loaders.store import import_workbook
 from tests.bench.common import CORTE, Measurement, alternate
 from tests.bench.workbooks import sample_revision
 

@@ -1,0 +1,3 @@
+"""Figures as pure functions, plain data in and a Plotly figure out: the POA pages, the budget and
+the state overview.
+"""

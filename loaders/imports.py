@@ -1,0 +1,82 @@
+"""Importing a workbook: read it (`loaders.read`), check it (`loaders.check`), store it as a
+version (`loaders.store`). The CLI, the upload page and the synthetic data all import through here.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Engine
+
+from loaders.check.poa import check_document
+from loaders.model import Finding, PlanIdentity
+from loaders.read.poa import read_poa
+from loaders.read.spending import read_spending
+from loaders.settings import Settings
+from loaders.store.budget import store_spending
+from loaders.store.versions import StoredVersion, Upload, save_upload, sha256_of
+
+
+def prepare_upload(
+    data: bytes,
+    settings: Settings,
+    *,
+    file_name: str,
+    as_of: date,
+    year: int | None = None,
+    identity: dict[str, object] | None = None,
+) -> Upload:
+    """Read and check a workbook (raises NotAPoaWorkbook). `identity` overrides plan fields."""
+    doc = read_poa(data, settings, file_name=file_name, year=year)
+    if identity:
+        values = {k: v for k, v in identity.items() if v not in (None, "")}
+        doc.plan = PlanIdentity(**{**doc.plan.__dict__, **values})
+    findings = check_document(doc, as_of, settings)
+    return Upload(data, file_name, sha256_of(data), doc, findings, as_of)
+
+
+
+def import_workbook(
+    engine: Engine,
+    data: bytes,
+    settings: Settings,
+    *,
+    file_name: str,
+    uploaded_by: str,
+    as_of: date,
+    year: int | None = None,
+    identity: dict[str, object] | None = None,
+) -> StoredVersion:
+    """Read, check and store a workbook in one transaction.
+
+    Raises NotAPoaWorkbook, AlreadyImported or StorageUnavailable; then nothing is stored.
+    """
+    upload = prepare_upload(
+        data, settings, file_name=file_name, as_of=as_of, year=year, identity=identity
+    )
+    return save_upload(engine, upload, uploaded_by=uploaded_by)
+
+
+def import_spending(
+    engine: Engine,
+    plan_id: int,
+    data: bytes,
+    settings: Settings,
+    *,
+    file_name: str,
+    uploaded_by: str,
+    remote_addr: str = "",
+    now: datetime | None = None,
+) -> tuple[int, list[Finding]]:
+    """Read a spending workbook and store it as the plan's next spending version, in one
+    transaction, with its audit entry. Returns (version number, findings).
+
+    The findings are those met reading the file plus `check_movements` of its movements against the
+    plan's latest POA budget. Raises NotAPoaWorkbook, AlreadyImported and StorageUnavailable
+    (StorageBusy, StorageFull); then nothing is stored.
+    """
+    movements, read_findings = read_spending(data, settings, file_name=file_name)
+    return store_spending(
+        engine, plan_id, data, movements, read_findings, file_name=file_name,
+        uploaded_by=uploaded_by, remote_addr=remote_addr, now=now,
+    )

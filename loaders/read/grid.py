@@ -1,0 +1,174 @@
+"""Cell values of every sheet, read with python-calamine, in absolute (row, column) positions."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import python_calamine
+from defusedxml import ElementTree as SafeET
+from defusedxml.common import DefusedXmlException
+
+from loaders.errors import NotAPoaWorkbook
+from loaders.read.package import Package, SheetPart, check_size, read_part
+from loaders.read.styles import StyleTable, read_style_table
+from loaders.settings import Settings
+
+Range = tuple[tuple[int, int], tuple[int, int]]
+MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
+DAMAGED = "El archivo .xlsx está dañado y no se puede leer; ábralo en Excel y guárdelo de nuevo."
+# What python-calamine raises for a package or a sheet it cannot parse.
+CALAMINE_ERRORS = (python_calamine.CalamineError, ValueError, OSError, EOFError)
+
+
+def cell_name(row: int, col: int) -> str:
+    """Excel's name of a 0-based cell: (11, 7) -> "H12"."""
+    letters = ""
+    n = col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
+@dataclass
+class Sheet:
+    name: str
+    path: str
+    rows: list[list[object]]
+    merged: list[Range] = field(default_factory=list)
+
+    def value(self, row: int, col: int) -> object:
+        if 0 <= row < len(self.rows):
+            cells = self.rows[row]
+            if 0 <= col < len(cells):
+                value = cells[col]
+                return None if value == "" else value
+        return None
+
+    def is_blank_row(self, row: int) -> bool:
+        if not 0 <= row < len(self.rows):
+            return True
+        return all(v is None or (isinstance(v, str) and not v.strip()) for v in self.rows[row])
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+
+def read_sheets(package: Package, settings: Settings) -> list[Sheet]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(package.data))
+    except python_calamine.PasswordError as exc:
+        raise NotAPoaWorkbook(
+            "El archivo está protegido con contraseña; quítela y guárdelo como .xlsx."
+        ) from exc
+    except CALAMINE_ERRORS as exc:
+        raise NotAPoaWorkbook(_damaged_workbook(package)) from exc
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise NotAPoaWorkbook(_damaged_workbook(package)) from exc
+    parts = {part.name: part for part in package.sheets}
+    styles: list[StyleTable] = []  # read once, only if a sheet needs it
+    sheets: list[Sheet] = []
+    try:
+        for meta in workbook.sheets_metadata:
+            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
+                continue
+            part = parts.get(meta.name)
+            path = part.path if part else ""
+            if part and part.far_negatives:
+                if not styles:
+                    styles.append(read_style_table(package))
+                _check_dates(part, styles[0])
+            with _sheet_errors(meta.name):
+                calamine_sheet = workbook.get_sheet_by_name(meta.name)
+                height, width = calamine_sheet.height, calamine_sheet.width
+            check_size(meta.name, height, width, settings)
+            with _sheet_errors(meta.name):
+                # skip_empty_area=False: row i of the list is row i + 1 of the sheet, whatever
+                # the first used cell is, so every position below is absolute.
+                rows = calamine_sheet.to_python(skip_empty_area=False)
+                merged = list(calamine_sheet.merged_cell_ranges or [])
+            check_text_length(meta.name, rows)
+            sheets.append(Sheet(meta.name, path, rows, merged))
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _is_panic(exc: BaseException) -> bool:
+    """A Rust panic inside python-calamine (pyo3's PanicException derives from BaseException)."""
+    return type(exc).__name__ == "PanicException"
+
+
+def _check_dates(part: SheetPart, styles: StyleTable) -> None:
+    """Refuse a date-formatted cell holding a number too negative to be a date: python-calamine
+    panics converting it (a Rust panic, which also prints to stderr), so it is found first."""
+    for ref, value, style in part.far_negatives:
+        if style >= 0 and styles.get(style).date:
+            where = f"La celda {part.name}!{ref}" if ref else f"Una celda de la hoja «{part.name}»"
+            raise NotAPoaWorkbook(
+                f"{where} tiene el valor {value}, que no se puede leer como fecha; corríjala y "
+                "guarde de nuevo."
+            )
+
+
+@contextmanager
+def _sheet_errors(sheet: str) -> Iterator[None]:
+    """Turn what python-calamine raises for one sheet into a refusal naming the sheet."""
+    try:
+        yield
+    except CALAMINE_ERRORS as exc:
+        raise NotAPoaWorkbook(_damaged_sheet(sheet)) from exc
+    except BaseException as exc:
+        # A panic that _check_dates did not foresee: still a refusal, never a crash.
+        if not _is_panic(exc):
+            raise
+        raise NotAPoaWorkbook(_damaged_sheet(sheet)) from exc
+
+
+def check_text_length(sheet: str, rows: list[list[object]]) -> None:
+    """Refuse a sheet with a text longer than Excel allows in one cell."""
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise NotAPoaWorkbook(
+                    f"La celda {sheet}!{cell_name(r, c)} tiene {len(value):,} caracteres y Excel "
+                    f"admite como máximo {MAX_CELL_CHARS:,}; acórtela y guarde de nuevo."
+                )
+
+
+WORKBOOK_PARTS = (
+    ("sharedStrings.xml", "los textos de las celdas"), ("styles.xml", "los formatos de las celdas"),
+)
+
+
+def _damaged_workbook(package: Package) -> str:
+    """Why python-calamine could not open the workbook ("Cannot detect file format" is all it
+    says): the shared strings or the styles, which it parses first, when they are not XML."""
+    with zipfile.ZipFile(io.BytesIO(package.data)) as zf:
+        for info in zf.infolist():
+            for suffix, what in WORKBOOK_PARTS:
+                if not info.filename.endswith(suffix):
+                    continue
+                try:
+                    SafeET.fromstring(read_part(zf, info.filename))
+                except (SafeET.ParseError, DefusedXmlException):
+                    return (
+                        f"El archivo .xlsx está dañado: {what} (la parte interna "
+                        f"«{info.filename}») no se pueden leer; ábralo en Excel y guárdelo de "
+                        "nuevo."
+                    )
+    return DAMAGED
+
+
+def _damaged_sheet(name: str) -> str:
+    return (
+        f"La hoja «{name}» del archivo .xlsx está dañada y no se puede leer; ábralo en Excel y "
+        "guárdelo de nuevo."
+    )

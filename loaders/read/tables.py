@@ -1,0 +1,300 @@
+"""Finding tables by their headers, wherever they are.
+
+A table starts at a header row that names the activity number (`Nº`, `N°`, `No.`, `Num.`…) or the
+budget partida. Its header may run over several rows with merged cells ("Meta Programada" over
+"N°" and "%"); each column's label is the text of every header row above it, top to bottom.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.read.grid import Sheet
+from loaders.read.values import TooLarge, month_from_header, parse_count
+from loaders.text import header_key, is_blank
+
+NUMBER_KEYS = {
+    "n", "no", "num", "numero", "#", "no actividad", "num actividad", "numero de actividad",
+    "no de actividad", "n de actividad", "id", "consecutivo", "no prog", "no progresivo",
+}
+CATALOG_FIELDS = ("eje", "linea_estrategica", "linea_accion", "actividad_especifica")
+SCHEDULE_FIELDS = (
+    "responsable", "unit", "goal", "programmed", "programmed_pct", "achieved", "declared_pct",
+    "start", "end",
+)
+MAX_HEADER_ROWS = 4
+_YEAR = re.compile(r"\b(20\d\d)\b")
+_ACHIEVED = re.compile(r"alcanzad|lograd|realizad|ejecutad|cumplid")
+_PERCENT = re.compile(r"%|porcentaje|\bporc\b")
+
+
+def classify(label: str) -> str | None:
+    """The activity field a column label names (label already normalised by `header_key`)."""
+    if not label:
+        return None
+    words = set(label.split())
+    if label in NUMBER_KEYS:
+        return "number"
+    if _PERCENT.search(label):
+        if "programad" in label:
+            return "programmed_pct"
+        if _ACHIEVED.search(label) or "avance" in label:
+            return "declared_pct"
+        return None
+    if "avance" in words and "meta" not in words:
+        return "declared_pct"
+    if "programad" in label and "cronograma" not in label:
+        return "programmed"
+    if _ACHIEVED.search(label):
+        return "achieved"
+    if "meta" in label and "anual" in label:
+        return "goal"
+    if "unidad" in words and "medida" in label:
+        return "unit"
+    if "unidad" in words and "responsable" not in words:
+        return "unit"
+    if "responsable" in words:
+        return "responsable"
+    if "inicio" in words or "inicia" in words:
+        return "start"
+    if words & {"fin", "termino", "final", "conclusion", "cierre", "finaliza", "termina"}:
+        return "end"
+    if "actividad especifica" in label or "actividades especificas" in label:
+        return "actividad_especifica"
+    if "linea de accion" in label or "lineas de accion" in label:
+        return "linea_accion"
+    if "linea estrategica" in label or "lineas estrategicas" in label:
+        return "linea_estrategica"
+    if "eje" in words or "ejes" in words:
+        return "eje"
+    if words & {"actividad", "actividades", "proyecto", "nombre", "descripcion", "accion"}:
+        return "name"
+    return None
+
+
+def classify_budget(label: str) -> str | None:
+    words = set(label.split())
+    if words & {"nombre", "concepto", "descripcion", "denominacion"}:
+        return "name"
+    if "partida" in words or "partidas" in words or label in {"cog", "clave", "codigo"}:
+        return "partida"
+    if words & {"cantidad", "importe", "monto", "aprobado", "presupuesto", "asignado", "total",
+                "autorizado", "estimado"}:
+        return "approved"
+    return None
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    kind: str  # "activities" or "budget"
+    top: int
+    bottom: int  # last header row
+    fields: dict[str, int]
+    months: dict[int, int] = field(default_factory=dict)
+    years: list[int] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+    end: int = 0  # last row that belongs to the table
+
+    def score(self, names: tuple[str, ...]) -> int:
+        """How many of `names` the table has; month columns count as one schedule field."""
+        months = 1 if names == SCHEDULE_FIELDS and self.months else 0
+        return sum(1 for name in names if name in self.fields) + months
+
+
+def _merge_lookup(sheet: Sheet, top: int, bottom: int) -> dict[tuple[int, int], tuple[int, int]]:
+    lookup: dict[tuple[int, int], tuple[int, int]] = {}
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r1 < top or r0 > bottom or (r1 - r0 + 1) * (c1 - c0 + 1) > 5000:
+            continue
+        for r in range(max(r0, top), min(r1, bottom) + 1):
+            for c in range(c0, c1 + 1):
+                lookup[(r, c)] = (r0, c0)
+    return lookup
+
+
+def header_labels(sheet: Sheet, top: int, bottom: int) -> list[list[object]]:
+    """Per column, the header values from top to bottom with merged cells filled in."""
+    width = sheet.width
+    lookup = _merge_lookup(sheet, top, bottom)
+    grid: list[list[object]] = []
+    for r in range(top, bottom + 1):
+        row = []
+        for c in range(width):
+            r0, c0 = lookup.get((r, c), (r, c))
+            row.append(sheet.value(r0, c0))
+        grid.append(row)
+    # Group headers typed over several sub-headers without merging: carry the group label right.
+    for i in range(len(grid) - 1):
+        for c in range(1, width):
+            if (
+                is_blank(grid[i][c])
+                and not is_blank(grid[i][c - 1])
+                and (i, c) not in lookup
+                and not is_blank(grid[i + 1][c])
+                and not is_blank(grid[i + 1][c - 1])
+                and (top + i, c - 1) not in lookup
+            ):
+                grid[i][c] = grid[i][c - 1]
+    columns: list[list[object]] = []
+    for c in range(width):
+        parts: list[object] = []
+        for i in range(len(grid)):
+            value = grid[i][c]
+            if not is_blank(value) and (not parts or parts[-1] != value):
+                parts.append(value)
+        columns.append(parts)
+    return columns
+
+
+def _is_number_header(value: object) -> bool:
+    return isinstance(value, str) and header_key(value) in NUMBER_KEYS
+
+
+def _is_partida_header(value: object) -> bool:
+    return isinstance(value, str) and classify_budget(header_key(value)) == "partida"
+
+
+def _is_int_like(value: object) -> bool:
+    try:
+        return parse_count(value) is not None
+    except TooLarge:
+        return True  # a whole number all the same: its row is read, and reported
+    except ValueError:
+        return False
+
+
+def _header_bottom(sheet: Sheet, top: int, key_col: int) -> int:
+    bottom = top
+    for r in range(top + 1, min(top + MAX_HEADER_ROWS, len(sheet.rows))):
+        if sheet.is_blank_row(r) or _is_int_like(sheet.value(r, key_col)):
+            break
+        values = [v for v in sheet.rows[r] if not is_blank(v)]
+        if not all(isinstance(v, str) or _is_year(v) for v in values):
+            break
+        if any(isinstance(v, str) and len(v) > 80 for v in values):
+            break
+        bottom = r
+    # A merged number header reaching further down makes those rows header rows too.
+    for (r0, c0), (r1, c1) in sheet.merged:
+        if r0 == top and c0 <= key_col <= c1 and r1 > bottom and r1 < top + MAX_HEADER_ROWS:
+            bottom = r1
+    return bottom
+
+
+def _is_year(value: object) -> bool:
+    return isinstance(value, int | float) and 2000 <= value <= 2100 and float(value).is_integer()
+
+
+def _build(sheet: Sheet, top: int, key_col: int, kind: str) -> Table | None:
+    bottom = _header_bottom(sheet, top, key_col)
+    labels = header_labels(sheet, top, bottom)
+    fields: dict[str, int] = {}
+    months: dict[int, int] = {}
+    years: list[int] = []
+    for c, parts in enumerate(labels):
+        for part in parts:
+            if _is_year(part):
+                years.append(int(part))
+            elif isinstance(part, str):
+                years.extend(int(y) for y in _YEAR.findall(part))
+        if not parts:
+            continue
+        label = header_key(" ".join(str(p) for p in parts))
+        if kind == "activities":
+            month = month_from_header(parts[-1])
+            if month and month not in months and "fecha" not in label:
+                months[month] = c
+                continue
+            name = classify(label)
+            if c == key_col:
+                name = "number"
+        else:
+            name = "partida" if c == key_col else classify_budget(label)
+        if name and name not in fields:
+            fields[name] = c
+    table = Table(sheet, kind, top, bottom, fields, months, years)
+    if kind == "activities":
+        recognised = len(fields) - 1 + (1 if months else 0)
+        if "name" not in fields or recognised < 2:
+            return None
+        _activity_rows(table)
+    else:
+        if "approved" not in fields:
+            return None
+        _budget_rows(table)
+    return table
+
+
+def _activity_rows(table: Table) -> None:
+    sheet, key = table.sheet, table.fields["number"]
+    data_fields = [c for f, c in table.fields.items() if f != "number"] + list(table.months.values())
+    r = table.bottom + 1
+    table.end = table.bottom
+    while r < len(sheet.rows):
+        number = sheet.value(r, key)
+        if is_blank(number):
+            if sheet.is_blank_row(r):
+                r += 1
+                continue
+            filled = sum(1 for c in data_fields if not is_blank(sheet.value(r, c)))
+            if _is_header_row(sheet, r):
+                break
+            if filled >= 3:
+                table.rows.append(r)
+                table.end = r
+        elif _is_int_like(number):
+            table.rows.append(r)
+            table.end = r
+        else:
+            break
+        r += 1
+
+
+def _is_header_row(sheet: Sheet, r: int) -> bool:
+    return any(_is_number_header(v) or _is_partida_header(v) for v in sheet.rows[r])
+
+
+def _budget_rows(table: Table) -> None:
+    sheet = table.sheet
+    key = table.fields["partida"]
+    cols = list(table.fields.values())
+    blanks = 0
+    r = table.bottom + 1
+    table.end = table.bottom
+    while r < len(sheet.rows) and blanks < 2:
+        values = [sheet.value(r, c) for c in cols]
+        if all(is_blank(v) for v in values):
+            blanks += 1
+            r += 1
+            continue
+        blanks = 0
+        partida = sheet.value(r, key)
+        amount = sheet.value(r, table.fields["approved"])
+        if is_blank(amount) and not _is_int_like(partida):
+            break
+        table.rows.append(r)
+        table.end = r
+        r += 1
+
+
+def find_tables(sheet: Sheet) -> list[Table]:
+    """Every activity or budget table on a sheet, top to bottom."""
+    tables: list[Table] = []
+    r = 0
+    while r < len(sheet.rows):
+        table = None
+        for c, value in enumerate(sheet.rows[r]):
+            if _is_number_header(value):
+                table = _build(sheet, r, c, "activities")
+            elif _is_partida_header(value):
+                table = _build(sheet, r, c, "budget")
+            if table:
+                break
+        if table:
+            tables.append(table)
+            r = max(table.end, table.bottom) + 1
+        else:
+            r += 1
+    return tables

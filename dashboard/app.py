@@ -10,21 +10,26 @@ from pathlib import Path
 import dash
 from sqlalchemy.orm import Session
 
+import sample_data
 from dashboard import auth, downloads, feedback, layout, security
 from dashboard.report import routes as report_routes
 from dashboard.services import EXTENSION, Services
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
 from loaders.imports import import_spending, import_workbook
 from loaders.read.package import MB
-from loaders.settings import REPO_ROOT, Settings
+from loaders.settings import Settings
 from loaders.store.accounts import ensure_admin
 from loaders.store.engine import create_schema, make_engine
 from loaders.store.queries import count_versions
 from loaders.store.versions import AlreadyImported
 
-SAMPLE_SPENDING = "ejercicio_presupuesto_2026.xlsx"  # the example spending of the sample POA
 PACKAGE_DIR = Path(__file__).resolve().parent
-ASSETS_DIR = REPO_ROOT / "assets"
+# `dashboard/assets` is a link to the top-level `assets/`; the wheel carries the files themselves.
+ASSETS_DIR = PACKAGE_DIR / "assets"
+# The sample data travels as the `sample_data` package (its workbooks are package data).
+SAMPLE_DIR = Path(sample_data.__file__).resolve().parent
+SAMPLE_WORKBOOK = SAMPLE_DIR / "poa_migrantes_ex_braceros_2026.xlsx"
+SAMPLE_SPENDING = "ejercicio_presupuesto_2026.xlsx"  # the example spending of the sample POA
 log = logging.getLogger(__name__)
 
 
@@ -40,7 +45,7 @@ def seed_if_empty(services: Services) -> None:
     with Session(services.engine) as session:
         if count_versions(session):
             return
-    sample = services.settings.sample_workbook
+    sample = services.settings.sample_workbook or SAMPLE_WORKBOOK
     examples = sorted(sample.parent.glob("ejemplo_*.xlsx")) if sample.parent.is_dir() else []
     stored = None
     for path in [*examples, sample]:

@@ -79,7 +79,7 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 @dataclass(frozen=True)
 class AlignmentLink:
-    """One activity serving one fracción of Art. 122 or one IOM dimension (loaders.alignment)."""
+    """One activity serving one fracción of Art. 122 or one IOM dimension (loaders.read.alignment)."""
 
     activity: int
     kind: str  # "fraccion" | "dimension"

@@ -6,9 +6,6 @@ import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_WORKBOOK = REPO_ROOT / "sample_data" / "poa_migrantes_ex_braceros_2026.xlsx"
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -46,9 +43,13 @@ class Settings:
         default=-25.0,
         metadata={"env": "POA_SEMAFORO_AMARILLO", "help": "Brecha mínima (puntos) para amarillo."},
     )
-    sample_workbook: Path = field(
-        default=SAMPLE_WORKBOOK,
-        metadata={"env": "POA_SAMPLE_WORKBOOK", "help": "Libro que se importa si la base está vacía."},
+    sample_workbook: Path | None = field(
+        default=None,
+        metadata={
+            "env": "POA_SAMPLE_WORKBOOK",
+            "type": Path,
+            "help": "Libro que se importa si la base está vacía; vacío = el POA de ejemplo incluido.",
+        },
     )
 
     public_read: bool = field(
@@ -91,7 +92,7 @@ class Settings:
             raw = os.environ.get(f.metadata["env"], "").strip()
             if not raw:
                 continue
-            values[f.name] = _parse(f.default, raw, f.metadata["env"])
+            values[f.name] = _parse(f.metadata.get("type", type(f.default)), raw, f.metadata["env"])
         values.update(overrides)
         return cls(**values)
 
@@ -106,19 +107,20 @@ TRUE = {"1", "true", "si", "sí", "yes", "on"}
 FALSE = {"0", "false", "no", "off"}
 
 
-def _parse(default: object, raw: str, env: str) -> object:
-    if isinstance(default, bool):
+def _parse(kind: type, raw: str, env: str) -> object:
+    if kind is bool:
         if raw.lower() in TRUE | FALSE:
             return raw.lower() in TRUE
         raise ValueError(f"{env} debe ser 1 o 0, no «{raw}».")
-    if isinstance(default, Path):
+    if issubclass(kind, Path):
         return Path(raw)
-    return type(default)(raw)
+    return kind(raw)
 
 
 def describe() -> list[tuple[str, str, str]]:
     """(variable, default, help) of every setting, for the README and `--help`."""
-    return [(f.metadata["env"], str(f.default), f.metadata["help"]) for f in fields(Settings)]
+    return [(f.metadata["env"], "" if f.default is None else str(f.default), f.metadata["help"])
+            for f in fields(Settings)]
 
 
-__all__ = ["SAMPLE_WORKBOOK", "Settings", "describe"]
+__all__ = ["Settings", "describe"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import threading
 import time
@@ -56,8 +57,11 @@ class LiveApp:
 
 
 def chromium(download_dir: str | None = None) -> webdriver.Chrome:
-    binary = shutil.which("chromium") or "/usr/bin/chromium"
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    # tests/run.sh exports where it found them; else PATH, else Debian's places.
+    binary = (os.environ.get("POA_TEST_CHROMIUM") or shutil.which("chromium")
+              or "/usr/bin/chromium")
+    driver_path = (os.environ.get("POA_TEST_CHROMEDRIVER") or shutil.which("chromedriver")
+                   or "/usr/bin/chromedriver")
     options = webdriver.ChromeOptions()
     options.binary_location = binary
     for flag in CHROMIUM_FLAGS:

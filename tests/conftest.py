@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from loaders.store.engine import create_schema, make_engine
+from tests.paths import SAMPLE_WORKBOOK
 from tests.pg import PostgresServer
 
 _counter = itertools.count()

@@ -12,6 +12,10 @@ from pathlib import Path
 
 
 def _bin(name: str) -> str:
+    """A PostgreSQL program: where tests/run.sh found initdb, else Debian's place, else PATH."""
+    chosen = os.environ.get("POA_TEST_PG_BIN")
+    if chosen and os.access(os.path.join(chosen, name), os.X_OK):
+        return os.path.join(chosen, name)
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}")) or [shutil.which(name) or ""]
     if not found[-1]:
         raise RuntimeError(

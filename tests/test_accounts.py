@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from dashboard import auth
 from dashboard.app import create_app
-from loaders.settings import REPO_ROOT, Settings
+from loaders.settings import Settings
 from loaders.store.accounts import (
     AccountError,
     User,
@@ -29,6 +29,7 @@ from loaders.store.accounts import (
 from loaders.store.audit import AuditFilter, audit_entries
 from loaders.store.engine import make_engine
 from loaders.store.schema import AuditEntry, Plan, UserAccount
+from tests.paths import REPO_ROOT
 
 PASSWORD = "clave-de-prueba-123"
 GOOD_SECRET = "9f" * 32

@@ -30,8 +30,9 @@ from loaders.model import AlignmentLink, PoaDocument
 from loaders.read.alignment import parse_dimensiones, parse_fracciones
 from loaders.read.poa import read_poa
 from loaders.reference import DIMENSION, FRACCION, load_reference
-from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from loaders.store.queries import load_version
+from tests.paths import SAMPLE_WORKBOOK
 
 AS_OF = date(2026, 11, 21)
 SHEET = "Alineación"

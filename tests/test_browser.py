@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 
 from dashboard.views import plan_view
 from loaders.read.poa import read_poa_file
-from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from tests.browser import (
     chromium,
     console_errors,
@@ -22,6 +22,7 @@ from tests.browser import (
     wait_for_text,
     wait_until,
 )
+from tests.paths import SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.browser
 CORTE = "2026-11-21"

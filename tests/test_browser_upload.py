@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from loaders.store.queries import count_versions
 from loaders.store.schema import AuditEntry
 from tests.browser import (
@@ -25,6 +25,7 @@ from tests.browser import (
     wait_for_text,
     wait_until,
 )
+from tests.paths import SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.browser
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.settings import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 AS_OF = "2026-11-21"
 ACTIVITY_FIELDS = (

@@ -8,8 +8,9 @@ from pathlib import Path
 from loaders.check.diff import Change, VersionDiff, compare
 from loaders.model import Activity, PlanIdentity, PoaDocument
 from loaders.read.poa import read_poa_file
-from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from tests.builders import activity, write_poa
+from tests.paths import SAMPLE_WORKBOOK
 
 BUDGET = [(2111, "Materiales de oficina", 5000), (2611, "Combustibles", 10000),
           (3751, "Viáticos", 2500)]

@@ -10,8 +10,9 @@ from dashboard.exports import escape_cell, findings_csv, findings_workbook, tabl
 from dashboard.views import plan_view
 from loaders.model import Finding
 from loaders.read.poa import read_poa_file
-from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from tests.browser import chromium, served, wait_for, wait_until
+from tests.paths import SAMPLE_WORKBOOK
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 HEADERS = ["Severidad", "Código", "Actividad", "Ubicación", "Mensaje", "Partida"]

@@ -30,9 +30,9 @@ from loaders.imports import import_spending, import_workbook
 from loaders.read import grid
 from loaders.read.poa import read_poa
 from loaders.read.spending import read_spending
-from loaders.settings import REPO_ROOT
 from loaders.store.engine import create_schema, make_engine
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
+from tests.paths import REPO_ROOT
 from tests.test_fuzz import with_shared_strings
 
 MB = 1024 * 1024

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 import loaders
 from loaders.imports import import_workbook
-from loaders.settings import REPO_ROOT
 from loaders.store.accounts import add_user
 from loaders.store.engine import (
     alembic_config,
@@ -32,6 +31,7 @@ from loaders.store.engine import (
 )
 from loaders.store.queries import list_versions, load_version
 from loaders.store.schema import IMMUTABLE_TABLES, AuditEntry, Base, MovementRow, Plan, Version
+from tests.paths import REPO_ROOT
 
 AS_OF = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 10, 30)
@@ -377,7 +377,7 @@ def test_downgrade_to_base_then_upgrade_to_head(fresh):
 def test_the_developer_alembic_ini_upgrades_and_finds_nothing_to_generate(fresh, db_url):
     def alembic(*args: str) -> subprocess.CompletedProcess:
         return subprocess.run(
-            [sys.executable, "-m", "alembic", "-c", str(REPO_ROOT / "alembic.ini"),
+            [sys.executable, "-m", "alembic", "-c", str(REPO_ROOT / "loaders" / "store" / "alembic.ini"),
              "-x", f"url={db_url}", *args],
             cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
         )

@@ -11,10 +11,11 @@ from dashboard.figures.state import semaforo_stack
 from dashboard.views import plan_view
 from loaders.check.progress import Thresholds
 from loaders.imports import import_workbook
-from loaders.settings import REPO_ROOT, Settings
+from loaders.settings import Settings
 from loaders.store.overview import overview_from_db
 from loaders.store.queries import list_plans, load_version
 from tests.builders import activity, write_poa
+from tests.paths import REPO_ROOT
 
 CORTE = date(2026, 11, 21)
 EXAMPLES = sorted((REPO_ROOT / "sample_data").glob("ejemplo_*.xlsx"))

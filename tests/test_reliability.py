@@ -38,7 +38,6 @@ from loaders.errors import (
 )
 from loaders.imports import import_spending, import_workbook
 from loaders.model import Movement
-from loaders.settings import REPO_ROOT
 from loaders.store.budget import add_movement, movements_of, save_movement, save_reversal
 from loaders.store.engine import create_schema, make_engine
 from loaders.store.errors import classify, write_transaction
@@ -46,6 +45,7 @@ from loaders.store.queries import list_versions, load_version, original_file
 from loaders.store.schema import AuditEntry, Base, MovementRow, Plan, SpendingImport
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
 from tests.builders import activity, write_poa
+from tests.paths import REPO_ROOT
 from tests.reliability_child import FINISHED, MARKER
 
 AS_OF = date(2026, 11, 21)

@@ -24,11 +24,12 @@ from dashboard.report.data import ALIGNMENT_EMPTY, ALIGNMENT_TITLE, build_report
 from dashboard.report.pdf import report_pdf
 from dashboard.report.xlsx import report_xlsx
 from loaders.imports import import_spending, import_workbook
-from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from loaders.store.accounts import add_user
 from loaders.store.budget import movements_of
 from loaders.store.engine import create_schema, make_engine
 from loaders.store.queries import load_version
+from tests.paths import SAMPLE_WORKBOOK
 
 CORTE = date(2026, 11, 21)
 GENERATED = datetime(2026, 11, 21, 9, 30)

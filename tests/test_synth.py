@@ -20,7 +20,7 @@ from loaders.model import BudgetLine
 from loaders.read.identity import place_from_text
 from loaders.read.poa import read_poa
 from loaders.read.spending import read_spending
-from loaders.settings import REPO_ROOT, Settings
+from loaders.settings import Settings
 from loaders.store.engine import make_engine
 from loaders.store.schema import Plan, SpendingImport, Version
 from loaders.synth import (
@@ -32,6 +32,7 @@ from loaders.synth import (
     write_large_workbook,
     write_workbooks,
 )
+from tests.paths import REPO_ROOT
 
 AS_OF = date(2026, 9, 30)
 PLANTED = {"PCT_MISMATCH", "END_BEFORE_START", "OUTSIDE_FISCAL_YEAR", "UNIT_NOT_A_UNIT"}

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from dashboard.app import seed_if_empty
 from dashboard.services import Services
-from loaders.settings import REPO_ROOT, SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from loaders.store.engine import create_schema, make_engine
 from loaders.store.schema import SpendingImport, UserAccount, Version
 from tests.conftest import _postgres_database
+from tests.paths import REPO_ROOT, SAMPLE_WORKBOOK
 
 GUNICORN = Path(sys.executable).with_name("gunicorn")
 SAMPLE_FILES = [

@@ -32,11 +32,10 @@ from dashboard.report.data import (
 )
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS
 from loaders.check.progress import Thresholds, semaforo
-from loaders.settings import REPO_ROOT
 from loaders.text import fmt_date, fmt_money, fmt_pct
 
 FONT_DIRS = (
-    REPO_ROOT / "assets" / "fonts",
+    Path(__file__).resolve().parent.parent / "assets" / "fonts",  # assets/fonts, shipped or linked
     Path("/usr/share/fonts/truetype/dejavu"),  # Debian, Ubuntu: fonts-dejavu-core
     Path("/usr/share/fonts/dejavu-sans-fonts"),  # Fedora
     Path("/usr/share/fonts/dejavu"),

@@ -6,7 +6,7 @@ fecha de corte (today when absent or not a date). They are plain GET routes: the
 through the app's `before_request` gate.
 
 The report's alignment section lists the fracciones of Art. 122 and the IOM dimensions that no
-activity serves, from the version's stored alignment (`loaders.alignment`).
+activity serves, from the version's stored alignment (`loaders.read.alignment`).
 """
 
 from __future__ import annotations

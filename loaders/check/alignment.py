@@ -102,7 +102,7 @@ def coverage(
 
 @dataclass(frozen=True)
 class CellProgress:
-    """What a matrix cell shows: the activity's own progress, by the rules of loaders.progress."""
+    """What a matrix cell shows: the activity's own progress, by the rules of loaders.check.progress."""
 
     activity: int
     achieved: int | None

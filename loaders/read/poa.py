@@ -42,7 +42,7 @@ FIELD_LABELS = {
     "declared_pct": "Meta alcanzada (%)", "start": "Inicio", "end": "Fin",
 }
 log = logging.getLogger(__name__)
-# What the plan's and budget's columns hold (loaders.schema): area, dirección and municipio are
+# What the plan's and budget's columns hold (loaders.store.schema): area, dirección and municipio are
 # String(200) and joined, folded, into the plan's String(600) key; a partida is String(40).
 MAX_IDENTITY = 190
 MAX_PARTIDA = 40

@@ -43,7 +43,7 @@ def make_engine(
     """An engine for `url` (default: the settings' database), with SQLite tuned for safety.
 
     On SQLite a writer waits up to `busy_timeout_ms` for another writer's lock before failing
-    with "database is locked" (see `loaders.storage_errors`).
+    with "database is locked" (see `loaders.store.errors`).
     """
     settings = settings or Settings.from_env()
     url = url or settings.effective_database_url

@@ -1,7 +1,7 @@
 """The state overview: Índice de Eficiencia and semáforo counts per municipio and per area.
 
 `overview_from_db` lets the database do the work: one GROUP BY query applies the semáforo rule
-of `loaders.progress` to every activity of every POA's current version and returns one row per
+of `loaders.check.progress` to every activity of every POA's current version and returns one row per
 POA, so 20,000 activities become a few hundred rows and then 58 municipios, never 20,000 drawn
 bars. The tests hold it to each POA's own view (`dashboard.views.plan_view`).
 """
@@ -129,7 +129,7 @@ def current_versions(session: Session, fiscal_year: int | None = None) -> list[C
 
 def plan_counts(session: Session, version_ids: list[int], as_of: date,
                 thresholds: Thresholds = DEFAULT_THRESHOLDS) -> dict[int, PlanCounts]:
-    """Per version: the semáforo rule of `loaders.progress` applied by the database to each
+    """Per version: the semáforo rule of `loaders.check.progress` applied by the database to each
     activity, in the same order of operations, so the floating-point results (and the semáforo
     at a threshold's edge) are the same as `loaders.check.progress.status` gives."""
     if not version_ids:

@@ -18,7 +18,7 @@ from datetime import datetime
 from importlib import metadata
 from pathlib import Path
 
-from loaders.settings import REPO_ROOT
+from tests.paths import REPO_ROOT
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CORTE = "2026-11-21"  # a fixed fecha de corte: the same semáforos on every run

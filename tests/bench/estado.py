@@ -32,12 +32,13 @@ from dashboard.views import plan_view
 from loaders.errors import NotAPoaWorkbook
 from loaders.imports import import_workbook
 from loaders.read.poa import read_poa
-from loaders.settings import REPO_ROOT, Settings
+from loaders.settings import Settings
 from loaders.store.schema import ActivityRow, Plan
 from loaders.store.versions import AlreadyImported
 from tests.bench.common import CORTE, RESULTS_DIR, Measurement, alternate
 from tests.bench.pages import LOCATION, ROUTER_OUTPUTS, SEARCH, Case, new_app, post, send
 from tests.bench.workbooks import code_hash, kept, large_workbook
+from tests.paths import REPO_ROOT
 
 AS_OF = date.fromisoformat(CORTE)
 TARGET = 1.5

@@ -27,11 +27,12 @@ from sqlalchemy.orm import Session
 
 from loaders.imports import import_workbook
 from loaders.read.poa import read_poa
-from loaders.settings import SAMPLE_WORKBOOK, Settings
+from loaders.settings import Settings
 from loaders.store.engine import create_schema, make_engine
 from loaders.store.schema import ActivityRow, Plan, Version
 from tests.bench.common import CORTE, Measurement, alternate
 from tests.bench.workbooks import large_workbook
+from tests.paths import SAMPLE_WORKBOOK
 
 AS_OF = date.fromisoformat(CORTE)
 TARGETS = {"sample": 3.0, "large": 1.2}

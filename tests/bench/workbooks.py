@@ -8,8 +8,8 @@ from pathlib import Path
 
 import openpyxl
 
-from loaders.settings import REPO_ROOT, SAMPLE_WORKBOOK
 from tests.bench.common import RESULTS_DIR
+from tests.paths import REPO_ROOT, SAMPLE_WORKBOOK
 
 WORKBOOK_DIR = RESULTS_DIR / "workbooks"
 

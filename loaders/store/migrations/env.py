@@ -2,7 +2,7 @@
 
 At runtime `loaders.store.engine.create_schema` builds the configuration in code and hands over its own
 connection in `config.attributes["connection"]` (already in a transaction that holds the schema
-lock). From the command line (`alembic -c alembic.ini ...`, see README) the database is the one
+lock). From the command line (`alembic -c loaders/store/alembic.ini ...`, see README) the database is the one
 of the settings (`POA_DATABASE_URL` or the SQLite file in `POA_DATA_DIR`), or `-x url=...`.
 """
 

@@ -5,7 +5,7 @@ Revises: 0001
 Create Date: 2026-11-22
 
 One row per (version, activity, kind, code) read from the optional "Alineación" sheet of a POA
-workbook (`loaders.alignment`); written with its version and, like the other rows of a version,
+workbook (`loaders.read.alignment`); written with its version and, like the other rows of a version,
 never updated or deleted (read-only triggers).
 
 A database adopted at 0001 in the same upgrade (made by `create_all` with today's models) may

@@ -12,29 +12,30 @@ colour, "X" or "✓"; amounts as numbers or as "$ 1,234.00". Municipios are the 
 classifier. A few activities carry deliberate errors (a % that does not match, an end before its
 start, a number as unit) so the checks have something to find.
 
-Workbooks are written straight as SpreadsheetML into a zip (no openpyxl: its write-only mode
-cannot merge cells, and its normal mode is ten times slower), with fixed timestamps: the same
-arguments always give the same bytes.
+This module invents the content; `loaders/write/` writes it (fast, without openpyxl, with fixed
+timestamps): the same arguments always give the same bytes.
 """
 
 from __future__ import annotations
 
 import calendar
 import csv
-import io
 import random
 import re
 import time
-import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
+from loaders.model import Activity, BudgetLine, PlanIdentity
 from loaders.reference import load_catalog
 from loaders.text import strip_accents
+from loaders.write.layouts import poa_xlsx
+from loaders.write.poa import BLUE, ORANGE, UNDERLINE, PoaWorkbook, Presentation, months_between
+from loaders.write.spending import FORMAT_NOTES, SpendingRow, SpendingWorkbook, spending_xlsx
+from loaders.write.xlsx import Properties
 
 BANNER = "DATOS SINTÉTICOS — no son datos reales"
 MARK = "SINTÉTICO"
@@ -43,10 +44,6 @@ SPENDING_SUFFIX = "_ejercicio"
 MUNICIPIOS_FILE = Path(__file__).with_name("data") / "municipios_zacatecas.csv"
 STATE = "Zacatecas"
 STATE_ABBREVIATION = "ZAC."
-MONTHS = (
-    "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio",
-    "Julio", "Agosto", "Septiembre", "Octubre", "Noviembre", "Diciembre",
-)
 # Rates of the deliberate inconsistencies, per activity.
 PCT_MISMATCH_RATE = 0.03
 END_BEFORE_START_RATE = 0.015
@@ -416,14 +413,6 @@ def _window(rng: random.Random, year: int) -> tuple[date, date]:
     return date(year, month, 1), _last_day(year, min(12, month + rng.randint(0, 2)))
 
 
-def _months(start: date, end: date, year: int) -> tuple[int, ...]:
-    if end < start:  # an invalid window marks no month, as in the sample
-        return ()
-    return tuple(
-        m for m in range(1, 13) if start <= _last_day(year, m) and end >= date(year, m, 1)
-    )
-
-
 def _elapsed(start: date, end: date, when: date) -> float:
     if when < start:
         return 0.0
@@ -444,7 +433,7 @@ def make_activity(
     linea = area.lineas[index % len(area.lineas)]
     goal = _goal(rng)
     start, end = _window(rng, year)
-    months = _months(start, end, year)
+    months = tuple(months_between(start, end, year))
     # Progress at the capture date: mostly behind what the elapsed time asks for.
     draw = rng.random()
     if draw < 0.08:
@@ -526,555 +515,67 @@ def make_plan(
 
 
 # -------------------------------------------------------------------------------------------------
-# A minimal, fast SpreadsheetML writer
+# Writing: each plan described for the workbook writer (loaders/write/)
 # -------------------------------------------------------------------------------------------------
 
-# Cell styles (indices into cellXfs of STYLES_XML).
-S_DEFAULT, S_TITLE, S_BANNER, S_BOLD, S_HEADER, S_TEXT, S_CENTER, S_DATE, S_PCT, S_MONEY = range(10)
-S_FILL_BLUE, S_FILL_ORANGE, S_TOTAL, S_TOTAL_MONEY, S_WRAP = range(10, 15)
-
-STYLES_XML = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-<numFmts count="2"><numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>\
-<numFmt numFmtId="165" formatCode="&quot;$ &quot;#,##0.00"/></numFmts>
-<fonts count="4"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
-<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font>\
-<font><b/><sz val="14"/><name val="Calibri"/><family val="2"/></font>\
-<font><b/><sz val="14"/><color rgb="FFC00000"/><name val="Calibri"/><family val="2"/></font></fonts>
-<fills count="5"><fill><patternFill patternType="none"/></fill>\
-<fill><patternFill patternType="gray125"/></fill>\
-<fill><patternFill patternType="solid"><fgColor rgb="FFD9D9D9"/><bgColor indexed="64"/>\
-</patternFill></fill>\
-<fill><patternFill patternType="solid"><fgColor rgb="FF8DB4E2"/><bgColor indexed="64"/>\
-</patternFill></fill>\
-<fill><patternFill patternType="solid"><fgColor rgb="FFF4B084"/><bgColor indexed="64"/>\
-</patternFill></fill></fills>
-<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>\
-<border><left style="thin"><color rgb="FF000000"/></left><right style="thin">\
-<color rgb="FF000000"/></right><top style="thin"><color rgb="FF000000"/></top>\
-<bottom style="thin"><color rgb="FF000000"/></bottom><diagonal/></border></borders>
-<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>
-<cellXfs count="15">\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
-<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
-<xf numFmtId="0" fontId="3" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
-<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>\
-<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" \
-applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center" \
-wrapText="1"/></xf>\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" \
-applyAlignment="1"><alignment vertical="top" wrapText="1"/></xf>\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="1" xfId="0" applyBorder="1" \
-applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>\
-<xf numFmtId="164" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
-applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>\
-<xf numFmtId="9" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
-applyBorder="1" applyAlignment="1"><alignment horizontal="center" vertical="center"/></xf>\
-<xf numFmtId="165" fontId="0" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
-applyBorder="1"/>\
-<xf numFmtId="0" fontId="0" fillId="3" borderId="1" xfId="0" applyFill="1" applyBorder="1"/>\
-<xf numFmtId="0" fontId="0" fillId="4" borderId="1" xfId="0" applyFill="1" applyBorder="1"/>\
-<xf numFmtId="0" fontId="1" fillId="0" borderId="1" xfId="0" applyFont="1" applyBorder="1"/>\
-<xf numFmtId="165" fontId="1" fillId="0" borderId="1" xfId="0" applyNumberFormat="1" \
-applyFont="1" applyBorder="1"/>\
-<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">\
-<alignment vertical="top" wrapText="1"/></xf>\
-</cellXfs>
-<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>
-</styleSheet>"""
-
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_EXCEL_EPOCH = date(1899, 12, 30)
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-@cache
-def column_letter(col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
-class SheetWriter:
-    """The cells of one worksheet (1-based rows and columns), merges, widths and frozen panes."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.rows: dict[int, list[tuple[int, object, int]]] = {}
-        self.merges: list[str] = []
-        self.widths: dict[int, float] = {}
-        self.freeze: tuple[int, int] | None = None  # (rows, columns) frozen
-
-    def put(self, row: int, col: int, value: object, style: int = S_DEFAULT) -> None:
-        self.rows.setdefault(row, []).append((col, value, style))
-
-    def put_row(self, row: int, first_col: int, values: Iterable[object], style: int) -> None:
-        cells = self.rows.setdefault(row, [])
-        for i, value in enumerate(values):
-            cells.append((first_col + i, value, style))
-
-    def merge(self, row0: int, col0: int, row1: int, col1: int) -> None:
-        self.merges.append(f"{column_letter(col0)}{row0}:{column_letter(col1)}{row1}")
-
-    def banner(self, last_col: int) -> None:
-        self.put(1, 1, BANNER, S_BANNER)
-        self.merge(1, 1, 1, last_col)
-
-
-class WorkbookWriter:
-    def __init__(self, title: str, stamp: datetime) -> None:
-        self.title = title
-        self.stamp = stamp
-        self.sheets: list[SheetWriter] = []
-        self.strings: dict[str, int] = {}
-
-    def sheet(self, name: str) -> SheetWriter:
-        sheet = SheetWriter(name)
-        self.sheets.append(sheet)
-        return sheet
-
-    def _string(self, text: str) -> int:
-        index = self.strings.get(text)
-        if index is None:
-            index = self.strings[text] = len(self.strings)
-        return index
-
-    def _sheet_xml(self, sheet: SheetWriter) -> str:
-        out: list[str] = []
-        last_row = max(sheet.rows, default=1)
-        last_col = max((c for cells in sheet.rows.values() for c, _, _ in cells), default=1)
-        out.append(
-            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet '
-            f'xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><dimension ref="A1:'
-            f'{column_letter(last_col)}{last_row}"/><sheetViews><sheetView workbookViewId="0"'
-        )
-        if sheet is self.sheets[0]:
-            out.append(' tabSelected="1"')
-        if sheet.freeze:
-            rows, cols = sheet.freeze
-            split = (f' xSplit="{cols}"' if cols else "") + (f' ySplit="{rows}"' if rows else "")
-            pane = "bottomRight" if rows and cols else ("bottomLeft" if rows else "topRight")
-            out.append(
-                f'><pane{split} topLeftCell="{column_letter(cols + 1)}{rows + 1}" '
-                f'activePane="{pane}" state="frozen"/></sheetView></sheetViews>'
-            )
-        else:
-            out.append("/></sheetViews>")
-        out.append('<sheetFormatPr defaultRowHeight="15"/>')
-        if sheet.widths:
-            out.append("<cols>")
-            for col in sorted(sheet.widths):
-                out.append(f'<col min="{col}" max="{col}" width="{sheet.widths[col]}" '
-                           'customWidth="1"/>')
-            out.append("</cols>")
-        out.append("<sheetData>")
-        for r in sorted(sheet.rows):
-            out.append(f'<row r="{r}">')
-            for c, value, style in sorted(sheet.rows[r], key=lambda cell: cell[0]):
-                ref = f"{column_letter(c)}{r}"
-                s = f' s="{style}"' if style else ""
-                if value is None or value == "":
-                    out.append(f'<c r="{ref}"{s}/>')
-                elif isinstance(value, str):
-                    out.append(f'<c r="{ref}"{s} t="s"><v>{self._string(value)}</v></c>')
-                elif isinstance(value, date):
-                    out.append(f'<c r="{ref}"{s}><v>{(value - _EXCEL_EPOCH).days}</v></c>')
-                elif isinstance(value, float) and value.is_integer():
-                    out.append(f'<c r="{ref}"{s}><v>{int(value)}</v></c>')
-                else:
-                    out.append(f'<c r="{ref}"{s}><v>{value!r}</v></c>')
-            out.append("</row>")
-        out.append("</sheetData>")
-        if sheet.merges:
-            out.append(f'<mergeCells count="{len(sheet.merges)}">')
-            out.extend(f'<mergeCell ref="{ref}"/>' for ref in sheet.merges)
-            out.append("</mergeCells>")
-        out.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
-                   'footer="0.3"/><pageSetup orientation="landscape"/></worksheet>')
-        return "".join(out)
-
-    def to_bytes(self) -> bytes:
-        sheets_xml = [self._sheet_xml(sheet) for sheet in self.sheets]
-        n = len(self.sheets)
-        strings = "".join(
-            f'<si><t xml:space="preserve">{_xml_text(text)}</t></si>' for text in self.strings
-        )
-        stamp = self.stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
-        parts = {
-            "[Content_Types].xml": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://'
-                'schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" '
-                'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/'
-                'workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                'spreadsheetml.sheet.main+xml"/>'
-                + "".join(
-                    f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                    for i in range(1, n + 1)
-                )
-                + '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats'
-                '-officedocument.spreadsheetml.styles+xml"/><Override PartName="/xl/sharedStrings'
-                '.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.'
-                'sharedStrings+xml"/><Override PartName="/docProps/core.xml" ContentType="'
-                'application/vnd.openxmlformats-package.core-properties+xml"/><Override PartName='
-                '"/docProps/app.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                'extended-properties+xml"/></Types>'
-            ),
-            "_rels/.rels": (
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
-                f'xmlns="{_PKG_REL_NS}"><Relationship Id="rId1" Type="{_REL_NS}/officeDocument" '
-                'Target="xl/workbook.xml"/><Relationship Id="rId2" Type="http://schemas.'
-                'openxmlformats.org/package/2006/relationships/metadata/core-properties" '
-                f'Target="docProps/core.xml"/><Relationship Id="rId3" Type="{_REL_NS}/'
-                'extended-properties" Target="docProps/app.xml"/></Relationships>'
-            ),
-            "docProps/app.xml": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Properties '
-                'xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-                '<Application>Tablero POA (loaders/synth.py)</Application></Properties>'
-            ),
-            "docProps/core.xml": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<cp:coreProperties '
-                'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
-                'core-properties" '
-                'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/'
-                'terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-                f"<dc:title>{_xml_text(self.title)}</dc:title>"
-                f"<dc:description>{_xml_text(BANNER)}</dc:description>"
-                "<dc:creator>Tablero POA (loaders/synth.py)</dc:creator>"
-                f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-                "</cp:coreProperties>"
-            ),
-            "xl/workbook.xml": (
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook '
-                f'xmlns="{_MAIN_NS}" xmlns:r="{_REL_NS}"><bookViews><workbookView/></bookViews>'
-                "<sheets>"
-                + "".join(
-                    f'<sheet name="{_xml_attr(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
-                    for i, s in enumerate(self.sheets, start=1)
-                )
-                + "</sheets></workbook>"
-            ),
-            "xl/_rels/workbook.xml.rels": (
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships '
-                f'xmlns="{_PKG_REL_NS}">'
-                + "".join(
-                    f'<Relationship Id="rId{i}" Type="{_REL_NS}/worksheet" '
-                    f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1)
-                )
-                + f'<Relationship Id="rId{n + 1}" Type="{_REL_NS}/styles" Target="styles.xml"/>'
-                f'<Relationship Id="rId{n + 2}" Type="{_REL_NS}/sharedStrings" '
-                'Target="sharedStrings.xml"/></Relationships>'
-            ),
-            "xl/styles.xml": STYLES_XML,
-            "xl/sharedStrings.xml": (
-                f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="{_MAIN_NS}" '
-                f'count="{len(self.strings)}" uniqueCount="{len(self.strings)}">{strings}</sst>'
-            ),
-        }
-        for i, xml in enumerate(sheets_xml, start=1):
-            parts[f"xl/worksheets/sheet{i}.xml"] = xml
-        zdt = self.stamp.timetuple()[:6]
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name, content in parts.items():
-                info = zipfile.ZipInfo(name, date_time=zdt)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                zf.writestr(info, content.encode("utf-8"))
-        return buffer.getvalue()
-
-
-def _xml_text(text: str) -> str:
-    return escape(_CONTROL.sub("", text))
-
-
-def _xml_attr(text: str) -> str:
-    return escape(_CONTROL.sub("", text), {'"': "&quot;"})
-
-
-# -------------------------------------------------------------------------------------------------
-# The three layouts
-# -------------------------------------------------------------------------------------------------
-
-CATALOG_HEADERS_OFICIAL = (
-    "Nº", "Actividad / Proyecto General", "Eje Estratégico del Plan Municipal de Desarrollo",
-    "Línea Estratégica del Plan Municipal de Desarrollo",
-    "Línea de Acción del Plan Municipal de Desarrollo", "Actividad Específica",
-)
-
-
-def _fmt_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
-
-
-def _date_cell(plan: SynthPlan, value: date) -> tuple[object, int]:
-    if plan.layout.dates == "text":
-        return _fmt_date(value), S_CENTER
-    return value, S_DATE
-
-
-def _pct_cell(plan: SynthPlan, points: float) -> tuple[object, int]:
-    if plan.layout.pct == "fraction":
-        return points / 100, S_PCT
-    if plan.layout.pct == "text":
-        return f"{points:g}%", S_CENTER
-    return points, S_CENTER
-
-
-def _money_cell(plan: SynthPlan, amount: float, total: bool = False) -> tuple[object, int]:
-    if plan.layout.money == "text":
-        return f"$ {amount:,.2f}", S_TOTAL if total else S_CENTER
-    return amount, S_TOTAL_MONEY if total else S_MONEY
-
-
-def _mark(plan: SynthPlan, ws: SheetWriter, row: int, col: int, planned: bool) -> None:
-    marks = plan.layout.marks
-    if marks == "fill":  # colour only, no value, as the official template asks
-        fill = S_FILL_ORANGE if plan.layout.orange else S_FILL_BLUE
-        ws.put(row, col, None, fill if planned else S_CENTER)
-    else:
-        ws.put(row, col, marks if planned else None, S_CENTER)
-
-
-def _labels(plan: SynthPlan, ws: SheetWriter, row: int) -> int:
-    """Municipio (sometimes), Dirección, Área and Objetivo: label, then value in the next cell."""
-    pairs = [("Dirección:", plan.direccion), ("Área:", plan.area), ("Objetivo:", plan.objetivo)]
-    if plan.layout.municipio_label:
-        pairs.insert(0, ("Municipio:", f"{plan.municipio}, {STATE}"))
-    for label, value in pairs:
-        ws.put(row, 1, label, S_BOLD)
-        ws.put(row, 2, value, S_WRAP)
-        row += 1
-    return row
-
-
-def _signatures(plan: SynthPlan, ws: SheetWriter, row: int, cols=(1, 3, 5)) -> None:
-    """The signature block; the approver's line carries the place, as in "SOMBRERETE, ZAC."."""
-    blocks = [
-        ["Elaboró", "______________________________", f"Titular de {plan.area_base}",
-         plan.area_base.upper()],
-        ["Revisó", "______________________________", "Titular de la Unidad de Planeación"],
-        ["Aprobó", "______________________________", "Presidencia Municipal",
-         f"{plan.municipio.upper()}, {STATE_ABBREVIATION}"],
-    ]
-    for col, lines in zip(cols, blocks, strict=True):
-        for i, text in enumerate(lines):
-            ws.put(row + i, col, text, S_BOLD if i == 0 else S_WRAP)
-
-
-def _catalog_values(act: SynthActivity) -> list[object]:
-    return [act.name, act.eje, act.linea_estrategica, act.linea_accion, act.actividad_especifica]
-
-
-def _budget(plan: SynthPlan, ws: SheetWriter, row: int, headers=("PARTIDA", "NOMBRE", "CANTIDAD"),
-            int_codes: bool = True) -> int:
-    """Header, one row per partida and a TOTAL that adds up; returns the next free row."""
-    ws.put_row(row, 1, headers, S_HEADER)
-    row += 1
-    for code, name, amount in plan.budget:
-        ws.put(row, 1, int(code) if int_codes else code, S_CENTER)
-        ws.put(row, 2, name, S_TEXT)
-        ws.put(row, 3, *_money_cell(plan, amount))
-        row += 1
-    ws.put(row, 1, "TOTAL", S_TOTAL)
-    ws.put(row, 2, None, S_TOTAL)
-    ws.put(row, 3, *_money_cell(plan, sum(a for _, _, a in plan.budget), total=True))
-    return row + 1
-
-
-def _layout_oficial(plan: SynthPlan, wb: WorkbookWriter) -> None:
-    """The official template: POA, Cronograma (three merged header rows), Presupuesto, Observ."""
-    year, o = plan.year, plan.layout.offset
-    ws = wb.sheet("POA")
-    ws.banner(6)
-    ws.put(2, 1, f"POA (PLAN OPERATIVO ANUAL) {year}", S_TITLE)
-    ws.merge(2, 1, 2, 6)
-    _labels(plan, ws, 4)
-    header = 9 + o
-    ws.put_row(header, 1, CATALOG_HEADERS_OFICIAL, S_HEADER)
-    for i, act in enumerate(plan.activities):
-        r = header + 1 + i
-        ws.put(r, 1, act.number, S_CENTER)
-        ws.put_row(r, 2, _catalog_values(act), S_TEXT)
-    ws.widths = {1: 8, 2: 36, 3: 24, 4: 24, 5: 44, 6: 44}
-    ws.freeze = (header, 0)
-
-    ws = wb.sheet("Cronograma")
-    ws.banner(9)
-    ws.put(2, 1, f"CRONOGRAMA {year}", S_TITLE)
-    top = 4 + o
-    first = {1: "N°", 2: "Actividad", 3: "Responsable", 4: "Unidad de medida", 5: "Meta Anual",
-             6: str(year), 10: f"{year} Cronograma Programado", 22: "Fechas de metas"}
-    second = {6: "Meta Programada", 8: "Meta Alcanzada", 22: "Inicio", 23: "fin"}
-    second.update({10 + i: MONTHS[i] for i in range(12)})
-    third = {6: "N°", 7: "%", 8: "N°", 9: "%"}
-    for col in range(1, 24):  # every header cell styled, also those a merge covers
-        for r, texts in ((top, first), (top + 1, second), (top + 2, third)):
-            ws.put(r, col, texts.get(col), S_HEADER)
-    for col in range(1, 6):
-        ws.merge(top, col, top + 2, col)
-    ws.merge(top, 6, top, 9)
-    ws.merge(top, 10, top, 21)
-    ws.merge(top, 22, top, 23)
-    ws.merge(top + 1, 6, top + 1, 7)
-    ws.merge(top + 1, 8, top + 1, 9)
-    for col in [*range(10, 22), 22, 23]:
-        ws.merge(top + 1, col, top + 2, col)
-    for i, act in enumerate(plan.activities):
-        r = top + 3 + i
-        ws.put_row(r, 1, [act.number], S_CENTER)
-        ws.put(r, 2, act.name, S_TEXT)
-        ws.put(r, 3, act.responsable, S_TEXT)
-        ws.put_row(r, 4, [act.unit, act.goal, act.programmed], S_CENTER)
-        ws.put(r, 7, *_pct_cell(plan, 100.0))
-        ws.put(r, 8, act.achieved, S_CENTER)
-        ws.put(r, 9, *_pct_cell(plan, act.declared_pct))
-        for month in range(1, 13):
-            _mark(plan, ws, r, 9 + month, month in act.months)
-        ws.put(r, 22, *_date_cell(plan, act.start))
-        ws.put(r, 23, *_date_cell(plan, act.end))
-    ws.widths = {1: 5, 2: 40, 3: 24, 4: 12, 5: 9, 6: 11, 7: 7, 8: 11, 9: 7, 22: 12, 23: 12}
-    ws.freeze = (top + 2, 2)
-
-    ws = wb.sheet("Presupuesto")
-    ws.banner(3)
-    ws.put(2, 1, "Presupuesto Estimado", S_TITLE)
-    _budget(plan, ws, 4)
-    ws.widths = {1: 12, 2: 52, 3: 18}
-
-    ws = wb.sheet("Observaciones")
-    ws.banner(5)
-    ws.put(2, 1, "Observaciones.", S_TITLE)
-    _signatures(plan, ws, 4)
-    ws.widths = {1: 40, 2: 4, 3: 40, 4: 4, 5: 40}
-
-
-def _layout_dos_hojas(plan: SynthPlan, wb: WorkbookWriter) -> None:
-    """«Actividades» and «Calendario» (two merged header rows), «Presupuesto» with signatures."""
-    year, o = plan.year, plan.layout.offset
-    ws = wb.sheet("Actividades")
-    ws.banner(7)
-    ws.put(2, 1, f"POA {year} — {plan.direccion}", S_TITLE)
-    _labels(plan, ws, 4)
-    header = 9 + o
-    ws.put_row(header, 1, ("Nº", "Actividad", "Eje", "Línea estratégica", "Línea de acción",
-                           "Actividad específica", "Responsable"), S_HEADER)
-    for i, act in enumerate(plan.activities):
-        r = header + 1 + i
-        ws.put(r, 1, act.number, S_CENTER)
-        ws.put_row(r, 2, [*_catalog_values(act), act.responsable], S_TEXT)
-    ws.widths = {1: 8, 2: 40, 3: 28, 4: 24, 5: 40, 6: 40, 7: 24}
-    ws.freeze = (header, 0)
-
-    ws = wb.sheet("Calendario")
-    ws.banner(8)
-    ws.put(2, 1, f"CRONOGRAMA {year}", S_TITLE)
-    top = 4 + o
-    first = {1: "No.", 2: "Actividad", 3: "Unidad de medida", 4: "Meta anual",
-             5: "Meta programada", 7: "Meta alcanzada", 9: f"Meses {year}", 21: "Inicio", 22: "Fin"}
-    second = {5: "N°", 6: "%", 7: "N°", 8: "%"}
-    second.update({9 + i: MONTHS[i].upper() for i in range(12)})
-    for col in range(1, 23):
-        ws.put(top, col, first.get(col), S_HEADER)
-        ws.put(top + 1, col, second.get(col), S_HEADER)
-    for col in (1, 2, 3, 4, 21, 22):
-        ws.merge(top, col, top + 1, col)
-    ws.merge(top, 5, top, 6)
-    ws.merge(top, 7, top, 8)
-    ws.merge(top, 9, top, 20)
-    for i, act in enumerate(plan.activities):
-        r = top + 2 + i
-        ws.put(r, 1, act.number, S_CENTER)
-        ws.put(r, 2, act.name, S_TEXT)
-        ws.put_row(r, 3, [act.unit, act.goal, act.programmed], S_CENTER)
-        ws.put(r, 6, *_pct_cell(plan, 100.0))
-        ws.put(r, 7, act.achieved, S_CENTER)
-        ws.put(r, 8, *_pct_cell(plan, act.declared_pct))
-        for month in range(1, 13):
-            _mark(plan, ws, r, 8 + month, month in act.months)
-        ws.put(r, 21, *_date_cell(plan, act.start))
-        ws.put(r, 22, *_date_cell(plan, act.end))
-    ws.widths = {1: 6, 2: 40, 3: 16, 4: 9, 5: 9, 6: 8, 7: 9, 8: 8, 21: 12, 22: 12}
-    ws.freeze = (top + 1, 2)
-
-    ws = wb.sheet("Presupuesto")
-    ws.banner(3)
-    ws.put(2, 1, f"PRESUPUESTO {year}", S_TITLE)
-    row = _budget(plan, ws, 4, ("Partida", "Nombre", "Cantidad"), int_codes=False)
-    _signatures(plan, ws, row + 2, cols=(1, 2, 3))
-    ws.widths = {1: 24, 2: 52, 3: 36}
-
-
-def _layout_una_hoja(plan: SynthPlan, wb: WorkbookWriter) -> None:
-    """One sheet: one combined table with a one-row header, the budget below, then signatures."""
-    year, o = plan.year, plan.layout.offset
-    ws = wb.sheet(f"POA {year}")
-    headers = [
-        "No.", "Actividad", "Eje", "Línea estratégica", "Línea de acción", "Actividad específica",
-        "Responsable", "Unidad de medida", "Meta anual", "Meta programada N°",
-        "Meta programada %", "Meta alcanzada N°", "Meta alcanzada %", *MONTHS, "Inicio", "Fin",
-    ]
-    ws.banner(7)
-    ws.put(2, 1, f"PROGRAMA OPERATIVO ANUAL {year}", S_TITLE)
-    _labels(plan, ws, 4)
-    header = 10 + o
-    first_month = headers.index("Enero") + 1
-    ws.put(header - 1, first_month, f"CRONOGRAMA {year}", S_BOLD)
-    ws.merge(header - 1, first_month, header - 1, first_month + 11)
-    ws.put_row(header, 1, headers, S_HEADER)
-    r = header
-    for act in plan.activities:
-        r += 1
-        ws.put(r, 1, act.number, S_CENTER)
-        ws.put_row(r, 2, [*_catalog_values(act), act.responsable], S_TEXT)
-        ws.put_row(r, 8, [act.unit, act.goal, act.programmed], S_CENTER)
-        ws.put(r, 11, *_pct_cell(plan, 100.0))
-        ws.put(r, 12, act.achieved, S_CENTER)
-        ws.put(r, 13, *_pct_cell(plan, act.declared_pct))
-        for month in range(1, 13):
-            _mark(plan, ws, r, first_month + month - 1, month in act.months)
-        ws.put(r, first_month + 12, *_date_cell(plan, act.start))
-        ws.put(r, first_month + 13, *_date_cell(plan, act.end))
-    r += 3
-    ws.put(r, 1, "PRESUPUESTO ESTIMADO", S_TITLE)
-    r = _budget(plan, ws, r + 1, ("Partida", "Nombre", "Cantidad"))
-    _signatures(plan, ws, r + 2, cols=(2, 4, 6))
-    ws.widths = {1: 12, 2: 36, 3: 20, 4: 22, 5: 36, 6: 36, 7: 20, 8: 14}
-    ws.widths.update({first_month + i: 5 for i in range(12)})
-    ws.widths.update({first_month + 12: 12, first_month + 13: 12})
-    ws.freeze = (header, 2)
-
-
-LAYOUTS: dict[str, Callable[[SynthPlan, WorkbookWriter], None]] = {
-    "oficial": _layout_oficial, "dos_hojas": _layout_dos_hojas, "una_hoja": _layout_una_hoja,
-}
+CREATOR = "Tablero POA (loaders/synth.py)"
 
 
 def _stamp(year: int) -> datetime:
     return datetime(year, 1, 15, 9, 0, 0)
 
 
-def render_poa(plan: SynthPlan) -> bytes:
-    wb = WorkbookWriter(
-        f"POA {plan.year} — {plan.area} — {plan.municipio}, {STATE} — {BANNER}", _stamp(plan.year)
+def presentation(layout: Layout) -> Presentation:
+    """The area's habits as the writer's presentation choices."""
+    labels = ("direccion", "area", "objetivo")
+    return Presentation(
+        layout=layout.variant, offset=layout.offset, dates=layout.dates, percent=layout.pct,
+        months=layout.marks, month_fill=ORANGE if layout.orange else BLUE, money=layout.money,
+        partida="text" if layout.variant == "dos_hojas" else "number",
+        labels=("municipio", *labels) if layout.municipio_label else labels,
     )
-    LAYOUTS[plan.layout.variant](plan, wb)
-    return wb.to_bytes()
+
+
+def poa_workbook(plan: SynthPlan) -> PoaWorkbook:
+    """What the plan's workbook holds; the approver's signature carries the place, as in
+    "SOMBRERETE, ZAC."."""
+    activities = [
+        Activity(number=a.number, name=a.name, eje=a.eje, linea_estrategica=a.linea_estrategica,
+                 linea_accion=a.linea_accion, actividad_especifica=a.actividad_especifica,
+                 responsable=a.responsable, unit=a.unit, goal=a.goal, programmed=a.programmed,
+                 programmed_pct=100.0, achieved=a.achieved, declared_pct=a.declared_pct,
+                 start=a.start, end=a.end, months_planned=list(a.months))
+        for a in plan.activities
+    ]
+    area = plan.area_base
+    return PoaWorkbook(
+        plan=PlanIdentity(municipio=plan.municipio, estado=STATE, direccion=plan.direccion,
+                          area=plan.area, fiscal_year=plan.year, objetivo=plan.objetivo),
+        activities=activities,
+        budget=[BudgetLine(code, name, amount) for code, name, amount in plan.budget],
+        properties=Properties(
+            title=f"POA {plan.year} — {plan.area} — {plan.municipio}, {STATE} — {BANNER}",
+            creator=CREATOR, stamp=_stamp(plan.year), description=BANNER,
+        ),
+        presentation=presentation(plan.layout),
+        banner=BANNER,
+        signatures=[
+            ["Elaboró", UNDERLINE, f"Titular de {area}", area.upper()],
+            ["Revisó", UNDERLINE, "Titular de la Unidad de Planeación"],
+            ["Aprobó", UNDERLINE, "Presidencia Municipal",
+             f"{plan.municipio.upper()}, {STATE_ABBREVIATION}"],
+        ],
+    )
+
+
+def render_poa(plan: SynthPlan) -> bytes:
+    return poa_xlsx(poa_workbook(plan))
 
 
 # -------------------------------------------------------------------------------------------------
-# Spending workbooks (layout of sample_data/build_spending.py)
+# Spending workbooks
 # -------------------------------------------------------------------------------------------------
 
-SPENDING_HEADERS = ("Folio", "Fecha", "Partida", "Concepto", "Momento", "Importe",
-                    "Revierte folio")
 MOMENTOS = ("Comprometido", "Devengado", "Ejercido", "Pagado")
 
 
@@ -1108,41 +609,31 @@ def make_movements(plan: SynthPlan, seed: int) -> list[tuple[date, str, str, str
     return moves
 
 
-def render_spending(plan: SynthPlan, seed: int) -> bytes:
-    wb = WorkbookWriter(
-        f"Ejercicio del presupuesto {plan.year} — {plan.area} — {plan.municipio} — {BANNER}",
-        _stamp(plan.year),
+def spending_workbook(plan: SynthPlan, seed: int) -> SpendingWorkbook:
+    """What the plan's spending workbook holds."""
+    return SpendingWorkbook(
+        rows=[
+            SpendingRow(f"F-{i:03d}", when, code, concepto, momento, amount)
+            for i, (when, code, concepto, momento, amount)
+            in enumerate(make_movements(plan, seed), start=1)
+        ],
+        banner=BANNER,
+        heading=(f"Ejercicio del presupuesto {plan.year} — {plan.area} ({plan.municipio}, "
+                 f"{STATE}). Movimientos inventados para pruebas y demostraciones; no son datos "
+                 "de ninguna Tesorería."),
+        notes=FORMAT_NOTES,
+        properties=Properties(
+            title=(f"Ejercicio del presupuesto {plan.year} — {plan.area} — {plan.municipio} — "
+                   f"{BANNER}"),
+            creator=CREATOR, stamp=_stamp(plan.year), description=BANNER,
+        ),
+        dates=plan.layout.dates,
+        money=plan.layout.money,
     )
-    ws = wb.sheet("Movimientos")
-    ws.banner(7)
-    ws.put(2, 1, (f"Ejercicio del presupuesto {plan.year} — {plan.area} ({plan.municipio}, "
-                  f"{STATE}). Movimientos inventados para pruebas y demostraciones; no son datos "
-                  "de ninguna Tesorería."), S_WRAP)
-    ws.merge(2, 1, 2, 7)
-    ws.put_row(4, 1, SPENDING_HEADERS, S_HEADER)
-    text_money = plan.layout.money == "text"
-    for i, (when, code, concepto, momento, amount) in enumerate(make_movements(plan, seed)):
-        r = 5 + i
-        ws.put(r, 1, f"F-{i + 1:03d}")
-        ws.put(r, 2, _fmt_date(when) if plan.layout.dates == "text" else when,
-               S_DEFAULT if plan.layout.dates == "text" else S_DATE)
-        ws.put(r, 3, code)
-        ws.put(r, 4, concepto)
-        ws.put(r, 5, momento)
-        ws.put(r, 6, f"$ {amount:,.2f}" if text_money else amount,
-               S_DEFAULT if text_money else S_MONEY)
-    ws.widths = {1: 9, 2: 12, 3: 9, 4: 58, 5: 15, 6: 16, 7: 15}
-    ws.freeze = (4, 0)
-    notes = wb.sheet("Léame")
-    notes.banner(1)
-    for r, line in enumerate((
-        "Una fila por movimiento: Fecha (dd/mm/aaaa), Partida (clave del Clasificador por Objeto "
-        "del Gasto), Concepto, Momento e Importe.",
-        "Momentos: Comprometido, Devengado, Ejercido, Pagado; modificaciones: Ampliación, "
-        "Reducción.",
-    ), start=3):
-        notes.put(r, 1, line)
-    return wb.to_bytes()
+
+
+def render_spending(plan: SynthPlan, seed: int) -> bytes:
+    return spending_xlsx(spending_workbook(plan, seed))
 
 
 # -------------------------------------------------------------------------------------------------

@@ -27,47 +27,26 @@ o desde código::
     from sample_data.build_examples import build_all
     build_all("otra/carpeta")
 
-La salida es determinista: mismas fechas internas y mismas marcas de tiempo en el zip.
+Aquí se dice QUÉ lleva cada libro (sus datos y las costumbres de su área); cómo se escribe lo hace
+``loaders/write/``. La salida es determinista: mismas fechas internas y mismas marcas de tiempo en
+el zip.
 """
 
 from __future__ import annotations
 
-import calendar
-import io
-import re
-import zipfile
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from loaders.model import Activity, BudgetLine, PlanIdentity
+from loaders.write.layouts import poa_xlsx
+from loaders.write.poa import ORANGE, UNDERLINE, PoaWorkbook, Presentation, months_between
+from loaders.write.xlsx import Properties
 
 HERE = Path(__file__).resolve().parent
 FISCAL_YEAR = 2026
-MUNICIPIO = "Sombrerete, Zacatecas"
+MUNICIPIO, ESTADO = "Sombrerete", "Zacatecas"
 EJEMPLO = "EJEMPLO — datos ficticios para demostración"
 FIXED_TIMESTAMP = datetime(2026, 1, 15, 9, 0, 0)
-
-MONTHS = [
-    "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio",
-    "Julio", "Agosto", "Septiembre", "Octubre", "Noviembre", "Diciembre",
-]
-
-BOLD = Font(bold=True)
-TITLE_FONT = Font(bold=True, size=14)
-EJEMPLO_FONT = Font(bold=True, size=14, color="FFC00000")
-HEADER_FILL = PatternFill(fill_type="solid", fgColor="FFD9D9D9")
-THIN = Side(style="thin", color="FF000000")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
-CENTER = Alignment(horizontal="center", vertical="center")
-DATE_FORMAT = "dd/mm/yyyy"
-PCT_FORMAT = "0%"
-MONEY_FORMAT = '"$ "#,##0.00'
 
 
 # ---------------------------------------------------------------------------------------------
@@ -92,26 +71,19 @@ def _act(
     declared_pct: float | None = None,
     months: tuple[int, ...] | None = None,
     name_cronograma: str | None = None,
-) -> dict:
-    """Una actividad. Meta anual = meta programada; el % declarado cuadra salvo que se indique."""
+) -> Activity:
+    """Una actividad. Meta anual = meta programada; el % declarado cuadra salvo que se indique;
+    los meses marcados son los que toca el periodo, salvo que se indiquen."""
     if declared_pct is None:
         declared_pct = round(achieved / programmed * 100)
-    if months is None:
-        months = tuple(m for m in range(1, 13) if end and _overlaps(start, end, m))
-    return {
-        "number": number, "name": name, "eje": eje, "linea_estrategica": linea_estrategica,
-        "linea_accion": linea_accion, "actividad_especifica": actividad_especifica,
-        "responsable": responsable, "unit": unit, "goal": programmed, "programmed": programmed,
-        "programmed_pct": 100, "achieved": achieved, "declared_pct": declared_pct,
-        "start": start, "end": end, "months": months,
-        "name_cronograma": name_cronograma or name,
-    }
-
-
-def _overlaps(start: date, end: date, month: int) -> bool:
-    first = date(FISCAL_YEAR, month, 1)
-    last = date(FISCAL_YEAR, month, calendar.monthrange(FISCAL_YEAR, month)[1])
-    return start <= last and end >= first and start <= end
+    return Activity(
+        number=number, name=name, name_cronograma=name_cronograma or name, eje=eje,
+        linea_estrategica=linea_estrategica, linea_accion=linea_accion,
+        actividad_especifica=actividad_especifica, responsable=responsable, unit=unit,
+        goal=programmed, programmed=programmed, programmed_pct=100, achieved=achieved,
+        declared_pct=declared_pct, start=start, end=end,
+        months_planned=list(months or months_between(start, end, FISCAL_YEAR)),
+    )
 
 
 def d(day: int, month: int, year: int = FISCAL_YEAR) -> date:
@@ -125,6 +97,9 @@ DS_EJE = "Más bienestar social"
 DS_RESP = "Desarrollo Social"
 DESARROLLO_SOCIAL = {
     "file": "ejemplo_desarrollo_social_2026.xlsx",
+    "presentation": Presentation(layout="una_hoja", dates="text", percent="number", months="✓"),
+    "sheet_names": {"activities": "POA Desarrollo Social"},
+    "signer": "Desarrollo Social",
     "direccion": "Dirección de Desarrollo Social",
     "area": "Desarrollo Social (EJEMPLO)",
     "objetivo": (
@@ -193,6 +168,12 @@ OP_EJE = "Más bienestar en servicios públicos"
 OP_INFRA = "Más desarrollo y competitividad"
 OBRAS_PUBLICAS = {
     "file": "ejemplo_obras_publicas_2026.xlsx",
+    "presentation": Presentation(
+        layout="dos_hojas", percent="text", months="X", money="text", partida="text"
+    ),
+    "titles": {"activities": "POA 2026 — Obras y Servicios Públicos"},
+    "banner_spans": {"activities": 6},
+    "signer": "Obras y Servicios Públicos",
     "direccion": "Dirección de Obras y Servicios Públicos",
     "area": "Obras Públicas (EJEMPLO)",
     "objetivo": (
@@ -267,6 +248,8 @@ PC_EJE = "Más seguridad y protección"
 PC_RESP = "Protección Civil"
 PROTECCION_CIVIL = {
     "file": "ejemplo_proteccion_civil_2026.xlsx",
+    "presentation": Presentation(month_fill=ORANGE),
+    "signer": "Protección Civil",
     "direccion": "Secretaría de Gobierno",
     "area": "Protección Civil (EJEMPLO)",
     "objetivo": (
@@ -320,387 +303,50 @@ PROTECCION_CIVIL = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Piezas comunes
+# Los libros
 # ---------------------------------------------------------------------------------------------
 
-
-def _header(cell) -> None:
-    cell.font = BOLD
-    cell.fill = HEADER_FILL
-    cell.alignment = HEADER_ALIGN
-    cell.border = BORDER
+EXAMPLES = [DESARROLLO_SOCIAL, OBRAS_PUBLICAS, PROTECCION_CIVIL]
 
 
-def _widths(ws: Worksheet, widths: dict[str, float]) -> None:
-    for col, width in widths.items():
-        ws.column_dimensions[col].width = width
-
-
-def _ejemplo(ws: Worksheet, merge_to: str = "H") -> None:
-    """La marca de ejemplo en A1 de cada hoja."""
-    ws["A1"] = EJEMPLO
-    ws["A1"].font = EJEMPLO_FONT
-    ws.merge_cells(f"A1:{merge_to}1")
-
-
-def _labels(ws: Worksheet, first_row: int, plan: dict, col: int = 1) -> int:
-    """Municipio, Dirección, Área y Objetivo: etiqueta en una celda y valor en la siguiente."""
-    pairs = [
-        ("Municipio:", MUNICIPIO),
-        ("Dirección:", plan["direccion"]),
-        ("Área:", plan["area"]),
-        ("Objetivo:", plan["objetivo"]),
-    ]
-    for i, (label, value) in enumerate(pairs):
-        row = first_row + i
-        ws.cell(row=row, column=col, value=label).font = BOLD
-        ws.cell(row=row, column=col + 1, value=value).alignment = WRAP_TOP
-    return first_row + len(pairs)
-
-
-def _cell(ws: Worksheet, row: int, col: int, value, *, align=CENTER, fmt: str | None = None):
-    cell = ws.cell(row=row, column=col)
-    if value is not None and value != "":
-        cell.value = value
-    cell.border = BORDER
-    cell.alignment = align
-    if fmt:
-        cell.number_format = fmt
-    return cell
-
-
-def _as_datetime(value: date | None) -> datetime | None:
-    return datetime(value.year, value.month, value.day) if value else None
-
-
-def _budget_rows(ws: Worksheet, row: int, budget, money: Callable, col: int = 1) -> int:
-    """Filas «Partida | Nombre | Cantidad» y una fila TOTAL que cuadra; devuelve la siguiente."""
-    for partida, nombre, cantidad in budget:
-        _cell(ws, row, col, partida)
-        _cell(ws, row, col + 1, nombre, align=WRAP_TOP)
-        money(_cell(ws, row, col + 2, None, align=Alignment(horizontal="right")), cantidad)
-        row += 1
-    _cell(ws, row, col, "TOTAL").font = BOLD
-    _cell(ws, row, col + 1, None)
-    total = _cell(ws, row, col + 2, None, align=Alignment(horizontal="right"))
-    money(total, sum(amount for _, _, amount in budget))
-    total.font = BOLD
-    return row + 1
-
-
-def _money_number(cell, amount: float) -> None:
-    cell.value = amount
-    cell.number_format = MONEY_FORMAT
-
-
-def _money_text(cell, amount: float) -> None:
-    cell.value = f"$ {amount:,.2f}"
-
-
-def _signatures(ws: Worksheet, row: int, area: str, cols=(2, 4, 6)) -> None:
-    lines = [
-        ("Elaboró:", f"Titular de {area}"),
-        ("Revisó:", "Titular de la Unidad de Planeación"),
-        ("Aprobó:", "Presidencia Municipal de Sombrerete"),
-    ]
-    for col, (who, role) in zip(cols, lines, strict=True):
-        ws.cell(row=row, column=col, value=who).font = BOLD
-        ws.cell(row=row + 2, column=col, value="______________________________")
-        ws.cell(row=row + 3, column=col, value=role).alignment = WRAP_TOP
-
-
-# ---------------------------------------------------------------------------------------------
-# Libro 1: Desarrollo Social — una sola hoja, una sola tabla combinada
-# ---------------------------------------------------------------------------------------------
-
-
-def build_desarrollo_social() -> Workbook:
-    plan = DESARROLLO_SOCIAL
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "POA Desarrollo Social"
-    _ejemplo(ws, "G")
-    ws["A2"] = "PROGRAMA OPERATIVO ANUAL 2026"
-    ws["A2"].font = TITLE_FONT
-    _labels(ws, 4, plan)
-
-    headers = [
-        "No.", "Actividad", "Eje", "Línea estratégica", "Línea de acción",
-        "Actividad específica", "Responsable", "Unidad de medida", "Meta anual",
-        "Meta programada N°", "Meta programada %", "Meta alcanzada N°", "Meta alcanzada %",
-        *MONTHS, "Inicio", "Fin",
-    ]
-    first_month = headers.index("Enero") + 1
-    ws.cell(row=9, column=first_month, value="CRONOGRAMA 2026").font = BOLD
-    ws.cell(row=9, column=first_month).alignment = CENTER
-    ws.merge_cells(start_row=9, start_column=first_month, end_row=9, end_column=first_month + 11)
-    for col, text in enumerate(headers, start=1):
-        _header(ws.cell(row=10, column=col, value=text))
-
-    row = 11
-    for act in plan["activities"]:
-        values = [
-            act["number"], act["name"], act["eje"], act["linea_estrategica"],
-            act["linea_accion"], act["actividad_especifica"], act["responsable"], act["unit"],
-            act["goal"], act["programmed"], act["programmed_pct"], act["achieved"],
-            act["declared_pct"],
-        ]
-        for col, value in enumerate(values, start=1):
-            _cell(ws, row, col, value, align=WRAP_TOP if 2 <= col <= 7 else CENTER)
-        for month in range(1, 13):
-            _cell(ws, row, first_month + month - 1, "✓" if month in act["months"] else None)
-        for offset, key in enumerate(("start", "end")):
-            text = act[key].strftime("%d/%m/%Y") if act[key] else None
-            _cell(ws, row, first_month + 12 + offset, text)
-        row += 1
-
-    row += 2
-    ws.cell(row=row, column=1, value="PRESUPUESTO ESTIMADO").font = TITLE_FONT
-    row += 1
-    for col, text in enumerate(("Partida", "Nombre", "Cantidad"), start=1):
-        _header(ws.cell(row=row, column=col, value=text))
-    budget = [(int(p), n, a) for p, n, a in plan["budget"]]
-    row = _budget_rows(ws, row + 1, budget, _money_number)
-    _signatures(ws, row + 2, "Desarrollo Social")
-
-    widths = {"A": 14, "B": 34, "C": 20, "D": 22, "E": 40, "F": 40, "G": 20, "H": 14}
-    widths.update({get_column_letter(c): 11 for c in range(9, first_month)})
-    widths.update({get_column_letter(first_month + i): 5 for i in range(12)})
-    widths.update({get_column_letter(first_month + 12 + i): 12 for i in range(2)})
-    _widths(ws, widths)
-    ws.row_dimensions[10].height = 45
-    ws.freeze_panes = "C11"
-    return wb
-
-
-# ---------------------------------------------------------------------------------------------
-# Libro 2: Obras Públicas — hojas «Actividades» y «Calendario», más «Presupuesto»
-# ---------------------------------------------------------------------------------------------
-
-
-def build_obras_publicas() -> Workbook:
-    plan = OBRAS_PUBLICAS
-    wb = Workbook()
-
-    ws = wb.active
-    ws.title = "Actividades"
-    _ejemplo(ws, "F")
-    ws["A2"] = "POA 2026 — Obras y Servicios Públicos"
-    ws["A2"].font = TITLE_FONT
-    _labels(ws, 4, plan)
-    headers = [
-        "Nº", "Actividad", "Eje", "Línea estratégica", "Línea de acción",
-        "Actividad específica", "Responsable",
-    ]
-    for col, text in enumerate(headers, start=1):
-        _header(ws.cell(row=9, column=col, value=text))
-    keys = ["number", "name", "eje", "linea_estrategica", "linea_accion",
-            "actividad_especifica", "responsable"]
-    for row, act in enumerate(plan["activities"], start=10):
-        for col, key in enumerate(keys, start=1):
-            _cell(ws, row, col, act[key], align=CENTER if col == 1 else WRAP_TOP)
-    _widths(ws, {"A": 12, "B": 40, "C": 30, "D": 22, "E": 44, "F": 40, "G": 20})
-    ws.freeze_panes = "A10"
-
-    ws = wb.create_sheet("Calendario")
-    _ejemplo(ws, "H")
-    ws["A2"] = "CRONOGRAMA 2026"
-    ws["A2"].font = TITLE_FONT
-    # Encabezado de dos filas (4 y 5) con celdas combinadas.
-    top = [
-        ("A", "No."), ("B", "Actividad"), ("C", "Unidad de medida"), ("D", "Meta anual"),
-        ("E", "Meta programada"), ("G", "Meta alcanzada"), ("I", "Meses 2026"),
-        ("U", "Inicio"), ("V", "Fin"),
-    ]
-    for col, text in top:
-        ws[f"{col}4"] = text
-    for col, text in (("E", "N°"), ("F", "%"), ("G", "N°"), ("H", "%")):
-        ws[f"{col}5"] = text
-    for i, name in enumerate(MONTHS):
-        ws.cell(row=5, column=9 + i, value=name.upper())
-    for cells in ws.iter_rows(min_row=4, max_row=5, min_col=1, max_col=22):
-        for cell in cells:
-            _header(cell)
-    for rng in ("A4:A5", "B4:B5", "C4:C5", "D4:D5", "E4:F4", "G4:H4", "I4:T4", "U4:U5",
-                "V4:V5"):
-        ws.merge_cells(rng)
-    for row, act in enumerate(plan["activities"], start=6):
-        values = [
-            act["number"], act["name_cronograma"], act["unit"], act["goal"], act["programmed"],
-            f"{act['programmed_pct']:g}%", act["achieved"], f"{act['declared_pct']:g}%",
-        ]
-        for col, value in enumerate(values, start=1):
-            _cell(ws, row, col, value, align=WRAP_TOP if col == 2 else CENTER)
-        for month in range(1, 13):
-            _cell(ws, row, 8 + month, "X" if month in act["months"] else None)
-        _cell(ws, row, 21, _as_datetime(act["start"]), fmt=DATE_FORMAT)
-        _cell(ws, row, 22, _as_datetime(act["end"]), fmt=DATE_FORMAT)
-    widths = {"A": 6, "B": 40, "C": 16, "D": 9, "E": 9, "F": 8, "G": 9, "H": 8}
-    widths.update({get_column_letter(c): 5 for c in range(9, 21)})
-    widths.update({"I": 7, "J": 7, "K": 7, "U": 12, "V": 12})
-    _widths(ws, widths)
-    ws.row_dimensions[5].height = 30
-    ws.freeze_panes = "C6"
-
-    ws = wb.create_sheet("Presupuesto")
-    _ejemplo(ws, "C")
-    ws["A2"] = "PRESUPUESTO 2026"
-    ws["A2"].font = TITLE_FONT
-    for col, text in enumerate(("Partida", "Nombre", "Cantidad"), start=1):
-        _header(ws.cell(row=4, column=col, value=text))
-    row = _budget_rows(ws, 5, plan["budget"], _money_text)
-    _signatures(ws, row + 2, "Obras y Servicios Públicos", cols=(1, 2, 3))
-    _widths(ws, {"A": 24, "B": 52, "C": 36})
-    return wb
-
-
-# ---------------------------------------------------------------------------------------------
-# Libro 3: Protección Civil — como la plantilla oficial, meses por color de relleno
-# ---------------------------------------------------------------------------------------------
-
-PC_MONTH_FILL = PatternFill(fill_type="solid", fgColor="FFF4B084")
-
-
-def build_proteccion_civil() -> Workbook:
-    plan = PROTECCION_CIVIL
-    wb = Workbook()
-
-    ws = wb.active
-    ws.title = "POA"
-    _ejemplo(ws, "F")
-    ws["A2"] = "POA (PLAN OPERATIVO ANUAL) 2026"
-    ws["A2"].font = TITLE_FONT
-    ws.merge_cells("A2:F2")
-    _labels(ws, 4, plan)
-    headers = [
-        "Nº", "Actividad / Proyecto General", "Eje Estratégico del Plan Municipal de Desarrollo",
-        "Línea Estratégica del Plan Municipal de Desarrollo",
-        "Línea de Acción del Plan Municipal de Desarrollo", "Actividad Específica",
-    ]
-    for col, text in enumerate(headers, start=1):
-        _header(ws.cell(row=9, column=col, value=text))
-    keys = ["number", "name", "eje", "linea_estrategica", "linea_accion",
-            "actividad_especifica"]
-    for row, act in enumerate(plan["activities"], start=10):
-        for col, key in enumerate(keys, start=1):
-            _cell(ws, row, col, act[key], align=CENTER if col == 1 else WRAP_TOP)
-    _widths(ws, {"A": 14, "B": 36, "C": 24, "D": 24, "E": 48, "F": 48})
-    ws.row_dimensions[9].height = 45
-    ws.freeze_panes = "A10"
-
-    ws = wb.create_sheet("Cronograma")
-    _ejemplo(ws, "I")
-    ws["A2"] = "CRONOGRAMA 2026"
-    ws["A2"].font = TITLE_FONT
-    merged = [
-        ("A4", "N°", "A4:A6"), ("B4", "Actividad", "B4:B6"), ("C4", "Responsable", "C4:C6"),
-        ("D4", "Unidad de medida", "D4:D6"), ("E4", "Meta Anual", "E4:E6"),
-        ("F4", "2026", "F4:I4"), ("J4", "2026 Cronograma Programado", "J4:U4"),
-        ("V4", "Fechas de metas", "V4:W4"), ("F5", "Meta Programada", "F5:G5"),
-        ("H5", "Meta Alcanzada", "H5:I5"), ("V5", "Inicio", "V5:V6"), ("W5", "fin", "W5:W6"),
-    ]
-    for i, name in enumerate(MONTHS):
-        col = get_column_letter(10 + i)
-        merged.append((f"{col}5", name, f"{col}5:{col}6"))
-    for ref, text, _ in merged:
-        ws[ref] = text
-    for ref, text in (("F6", "N°"), ("G6", "%"), ("H6", "N°"), ("I6", "%")):
-        ws[ref] = text
-    for cells in ws.iter_rows(min_row=4, max_row=6, min_col=1, max_col=23):
-        for cell in cells:
-            _header(cell)
-    for _, _, rng in merged:
-        ws.merge_cells(rng)
-    for row, act in enumerate(plan["activities"], start=7):
-        values = [
-            act["number"], act["name_cronograma"], act["responsable"], act["unit"], act["goal"],
-            act["programmed"], act["programmed_pct"] / 100, act["achieved"],
-            act["declared_pct"] / 100,
-        ]
-        for col, value in enumerate(values, start=1):
-            fmt = PCT_FORMAT if col in (7, 9) else None
-            _cell(ws, row, col, value, align=WRAP_TOP if col in (2, 3) else CENTER, fmt=fmt)
-        for month in range(1, 13):  # solo color, sin valor, como la plantilla
-            cell = _cell(ws, row, 9 + month, None)
-            if month in act["months"]:
-                cell.fill = PC_MONTH_FILL
-        _cell(ws, row, 22, _as_datetime(act["start"]), fmt=DATE_FORMAT)
-        _cell(ws, row, 23, _as_datetime(act["end"]), fmt=DATE_FORMAT)
-    widths = {"A": 5, "B": 40, "C": 18, "D": 13, "E": 9, "F": 11, "G": 7, "H": 11, "I": 7}
-    widths.update({get_column_letter(c): 11 for c in range(10, 22)})
-    widths.update({"V": 12, "W": 12})
-    _widths(ws, widths)
-    ws.freeze_panes = "C7"
-
-    ws = wb.create_sheet("Presupuesto")
-    _ejemplo(ws, "C")
-    ws["A2"] = "Presupuesto Estimado"
-    ws["A2"].font = TITLE_FONT
-    for col, text in enumerate(("PARTIDA", "NOMBRE", "CANTIDAD"), start=1):
-        _header(ws.cell(row=4, column=col, value=text))
-    budget = [(int(p), n, a) for p, n, a in plan["budget"]]
-    _budget_rows(ws, 5, budget, _money_number)
-    _widths(ws, {"A": 24, "B": 48, "C": 16})
-
-    ws = wb.create_sheet("Observaciones")
-    _ejemplo(ws, "E")
-    ws["A2"] = "Observaciones."
-    ws["A2"].font = TITLE_FONT
-    _signatures(ws, 4, "Protección Civil", cols=(1, 3, 5))
-    _widths(ws, {"A": 40, "B": 4, "C": 40, "D": 4, "E": 40})
-    return wb
-
-
-# ---------------------------------------------------------------------------------------------
-# Escritura determinista
-# ---------------------------------------------------------------------------------------------
-
-BUILDERS: list[tuple[dict, Callable[[], Workbook]]] = [
-    (DESARROLLO_SOCIAL, build_desarrollo_social),
-    (OBRAS_PUBLICAS, build_obras_publicas),
-    (PROTECCION_CIVIL, build_proteccion_civil),
-]
-
-
-def _deterministic(data: bytes) -> bytes:
-    """Fija la fecha de modificación y las marcas de tiempo del zip."""
-    stamp = FIXED_TIMESTAMP.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    zdt = FIXED_TIMESTAMP.timetuple()[:6]
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as zin,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout,
-    ):
-        for info in zin.infolist():
-            content = zin.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)",
-                    rb"\g<1>" + stamp + rb"\g<2>",
-                    content,
-                )
-            new = zipfile.ZipInfo(info.filename, date_time=zdt)
-            new.compress_type = zipfile.ZIP_DEFLATED
-            new.external_attr = 0o600 << 16
-            zout.writestr(new, content)
-    return out.getvalue()
-
-
-def _save(wb: Workbook, plan: dict, path: Path) -> Path:
-    wb.properties.title = f"POA {FISCAL_YEAR} - {plan['area']} - EJEMPLO (datos ficticios)"
-    wb.properties.creator = "Tablero POA (sample_data/build_examples.py)"
-    wb.properties.created = FIXED_TIMESTAMP
-    buf = io.BytesIO()
-    wb.save(buf)
-    path.write_bytes(_deterministic(buf.getvalue()))
-    return path
+def workbook(example: dict) -> PoaWorkbook:
+    """Lo que lleva el libro de un ejemplo: sus datos, la marca de EJEMPLO en cada hoja y las
+    firmas de quien elabora, revisa y aprueba."""
+    return PoaWorkbook(
+        plan=PlanIdentity(
+            municipio=MUNICIPIO, estado=ESTADO, direccion=example["direccion"],
+            area=example["area"], fiscal_year=FISCAL_YEAR, objetivo=example["objetivo"],
+        ),
+        activities=example["activities"],
+        budget=[BudgetLine(partida, nombre, cantidad)
+                for partida, nombre, cantidad in example["budget"]],
+        properties=Properties(
+            title=f"POA {FISCAL_YEAR} - {example['area']} - EJEMPLO (datos ficticios)",
+            creator="Tablero POA (sample_data/build_examples.py)", stamp=FIXED_TIMESTAMP,
+        ),
+        presentation=example["presentation"],
+        banner=EJEMPLO,
+        signatures=[
+            ("Elaboró:", None, UNDERLINE, f"Titular de {example['signer']}"),
+            ("Revisó:", None, UNDERLINE, "Titular de la Unidad de Planeación"),
+            ("Aprobó:", None, UNDERLINE, f"Presidencia Municipal de {MUNICIPIO}"),
+        ],
+        titles=example.get("titles", {}),
+        sheet_names=example.get("sheet_names", {}),
+        banner_spans=example.get("banner_spans", {}),
+    )
 
 
 def build_all(folder: str | Path = HERE) -> list[Path]:
     """Escribe los tres libros de ejemplo en ``folder`` y devuelve sus rutas."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return [_save(build(), plan, folder / plan["file"]) for plan, build in BUILDERS]
+    paths = []
+    for example in EXAMPLES:
+        path = folder / example["file"]
+        path.write_bytes(poa_xlsx(workbook(example)))
+        paths.append(path)
+    return paths
 
 
 def main() -> None:

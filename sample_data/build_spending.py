@@ -9,31 +9,22 @@ Uso, desde la raíz del repositorio::
 
     python sample_data/build_spending.py
 
-La salida es determinista (mismas marcas de tiempo en el zip).
+Aquí están los movimientos; cómo se escribe el libro lo hace ``loaders/write/spending.py``. La
+salida es determinista (mismas marcas de tiempo en el zip).
 """
 
 from __future__ import annotations
 
-import io
-import sys
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-
-try:  # importado como paquete: ``sample_data.build_spending``
-    from .build_sample import _deterministic
-except ImportError:  # ejecutado como script
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from build_sample import _deterministic  # type: ignore[no-redef]
+from loaders.write.spending import FORMAT_NOTES, SpendingRow, SpendingWorkbook, spending_xlsx
+from loaders.write.xlsx import Properties
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_PATH = HERE / "ejercicio_presupuesto_2026.xlsx"
 TITLE = "EJEMPLO — movimientos ficticios"
-HEADERS = ["Folio", "Fecha", "Partida", "Concepto", "Momento", "Importe", "Revierte folio"]
-HEADER_ROW = 4
-MONEY_FORMAT = '"$ "#,##0.00'
+FIXED_TIMESTAMP = datetime(2026, 1, 15, 9, 0, 0)
 
 # (folio, fecha, partida, concepto, momento, importe, revierte folio)
 MOVEMENTS: list[tuple[str, date, str, str, str, float, str | None]] = [
@@ -101,57 +92,34 @@ MOVEMENTS: list[tuple[str, date, str, str, str, float, str | None]] = [
 ]
 
 
-def build_workbook() -> Workbook:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Movimientos"
-    ws["A1"] = TITLE
-    ws["A1"].font = Font(bold=True, size=14, color="FFC00000")
-    ws.merge_cells("A1:G1")
-    ws["A2"] = (
-        "Ejercicio del presupuesto 2026 — Migrantes y Ex braceros (Sombrerete, Zacatecas). "
-        "Importes inventados para probar el tablero; no son datos de la Tesorería."
+def workbook() -> SpendingWorkbook:
+    """Lo que lleva el libro: los movimientos y, en «Léame», cómo se llena."""
+    return SpendingWorkbook(
+        rows=[SpendingRow(*movement) for movement in MOVEMENTS],
+        banner=TITLE,
+        heading=(
+            "Ejercicio del presupuesto 2026 — Migrantes y Ex braceros (Sombrerete, Zacatecas). "
+            "Importes inventados para probar el tablero; no son datos de la Tesorería."
+        ),
+        notes=(
+            TITLE,
+            *FORMAT_NOTES,
+            "Una corrección es una fila nueva con importe negativo y, en «Revierte folio», el folio "
+            "que cancela (de la misma partida y momento).",
+        ),
+        notes_banner=False,
+        properties=Properties(
+            title="Ejercicio del presupuesto 2026 - Migrantes y Ex braceros - EJEMPLO",
+            creator="Tablero POA (sample_data/build_spending.py)", stamp=FIXED_TIMESTAMP,
+        ),
     )
-    ws.merge_cells("A2:G2")
-    ws["A2"].alignment = Alignment(wrap_text=True)
-    ws.row_dimensions[2].height = 30
-    fill = PatternFill(fill_type="solid", fgColor="FFD9D9D9")
-    for col, header in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=HEADER_ROW, column=col, value=header)
-        cell.font = Font(bold=True)
-        cell.fill = fill
-    for i, (folio, when, partida, concepto, momento, amount, reverses) in enumerate(MOVEMENTS):
-        r = HEADER_ROW + 1 + i
-        ws.cell(row=r, column=1, value=folio)
-        ws.cell(row=r, column=2, value=when).number_format = "dd/mm/yyyy"
-        ws.cell(row=r, column=3, value=partida)
-        ws.cell(row=r, column=4, value=concepto)
-        ws.cell(row=r, column=5, value=momento)
-        ws.cell(row=r, column=6, value=amount).number_format = MONEY_FORMAT
-        ws.cell(row=r, column=7, value=reverses)
-    for letter, width in zip("ABCDEFG", (9, 12, 9, 58, 15, 15, 15), strict=True):
-        ws.column_dimensions[letter].width = width
-    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=1)
-    notes = wb.create_sheet("Léame")
-    for line in (
-        TITLE,
-        "Una fila por movimiento: Fecha (dd/mm/aaaa), Partida (clave del Clasificador por Objeto "
-        "del Gasto), Concepto, Momento e Importe.",
-        "Momentos: Comprometido, Devengado, Ejercido, Pagado; modificaciones: Ampliación, Reducción.",
-        "Una corrección es una fila nueva con importe negativo y, en «Revierte folio», el folio que "
-        "cancela (de la misma partida y momento).",
-    ):
-        notes.append([line])
-    return wb
 
 
 def build(path: str | Path = DEFAULT_PATH) -> Path:
     """Escribe el libro de ejemplo en ``path`` y devuelve la ruta."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    buf = io.BytesIO()
-    build_workbook().save(buf)
-    path.write_bytes(_deterministic(buf.getvalue()))
+    path.write_bytes(spending_xlsx(workbook()))
     return path
 
 

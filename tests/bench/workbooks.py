@@ -51,8 +51,9 @@ def large_workbook(rows: int, seed: int = 0, year: int = 2026) -> Path:
     from loaders.synth import write_large_workbook
 
     WORKBOOK_DIR.mkdir(parents=True, exist_ok=True)
-    path = kept(WORKBOOK_DIR, f"poa-{rows}-s{seed}-{year}", code_hash(Path(synth.__file__)),
-                ".xlsx")
+    writer = sorted((REPO_ROOT / "loaders" / "write").glob("*.py"))
+    path = kept(WORKBOOK_DIR, f"poa-{rows}-s{seed}-{year}",
+                code_hash(Path(synth.__file__), *writer), ".xlsx")
     if not path.is_file():
         partial = path.with_suffix(".tmp")
         write_large_workbook(partial, rows, seed=seed, year=year)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import flask
 from sqlalchemy.orm import Session
@@ -11,6 +12,8 @@ from dashboard.services import get_services
 from loaders.store.queries import original_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MIME_TYPES = {".xls": "application/vnd.ms-excel",
+              ".ods": "application/vnd.oasis.opendocument.spreadsheet"}
 
 
 def original_workbook(version_id: int):
@@ -20,7 +23,8 @@ def original_workbook(version_id: int):
         flask.abort(404)
     name, content = found
     return flask.send_file(
-        io.BytesIO(content), mimetype=XLSX, as_attachment=True, download_name=name,
+        io.BytesIO(content), mimetype=MIME_TYPES.get(Path(name).suffix.lower(), XLSX),
+        as_attachment=True, download_name=name,
         max_age=0,
     )
 

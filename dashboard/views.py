@@ -19,6 +19,7 @@ from loaders.check.progress import (
 )
 from loaders.model import Activity, Finding, PoaDocument
 from loaders.settings import Settings
+from loaders.text import activity_title
 
 SEMAFORO_COLORS = {"verde": "#1a7f37", "amarillo": "#d4a106", "rojo": "#c62828", None: "#8c8c8c"}
 SEMAFORO_WORDS = {"verde": "Verde", "amarillo": "Amarillo", "rojo": "Rojo", None: "Sin datos"}
@@ -48,6 +49,11 @@ class ActivityView:
     concluded: bool
     overdue: bool
     open: bool
+    label: str = ""  # the number as written ("A-1"); "" for versions stored before labels
+
+    @property
+    def title(self) -> str:
+        return activity_title(self.label, self.number, self.name)
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ def activity_view(a: Activity, as_of: date, thresholds: Thresholds) -> ActivityV
         expected_pct=st.expected, gap=st.gap, semaforo=st.semaforo, status_label=st.label,
         declared_pct=a.declared_pct, pct_mismatch=mismatch, start=a.start, end=a.end,
         dates_valid=st.dates_valid, months_planned=tuple(a.months_planned),
-        concluded=st.concluded, overdue=st.overdue, open=st.open,
+        concluded=st.concluded, overdue=st.overdue, open=st.open, label=a.label,
     )
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
 from loaders.read.package import check_file_size
+from loaders.read.workbook import WORKBOOK_SUFFIXES
 from loaders.settings import Settings
 
 EXIT_OK, EXIT_NOT_A_POA, EXIT_USAGE, EXIT_STORAGE = 0, 2, 2, 3
@@ -38,7 +39,8 @@ def _year(text: str) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m loaders", description="Lee, revisa y guarda libros del POA (.xlsx).",
+        prog="python -m loaders",
+        description="Lee, revisa y guarda libros del POA (.xlsx, .xls u .ods).",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = parser.add_subparsers(dest="command", required=True)
@@ -47,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--as-of", type=_date, default=None, help="Fecha de corte (AAAA-MM-DD).")
     check.add_argument("--year", type=_year, default=None, help="Año fiscal (si no, se deduce).")
     check.add_argument("--json", action="store_true", help="Salida JSON.")
+    check.add_argument("--area", default=None,
+                       help="En un libro con los POA de varias áreas, la que se muestra.")
     imp = sub.add_parser(
         "import", help="Lee, revisa y guarda un libro como nueva versión.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -55,12 +59,17 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--as-of", type=_date, default=None)
     imp.add_argument("--year", type=_year, default=None)
     imp.add_argument("--user", default="cli", help="Quién carga el archivo.")
-    for name in ("municipio", "direccion", "area"):
+    for name in ("municipio", "direccion"):
         imp.add_argument(f"--{name}", default=None, help=f"Indica {name} si el libro no lo dice.")
+    imp.add_argument("--area", default=None,
+                     help="Indica el área si el libro no la dice; en un libro con los POA de "
+                     "varias áreas, guarda sólo la de ese nombre (si no, guarda cada una).")
     sub.add_parser("versions", help="Lista los POA y sus versiones guardadas.")
     imp_dir = sub.add_parser(
-        "import-dir", help="Guarda todos los libros .xlsx de una carpeta, en un solo proceso.",
-        description="Guarda cada libro .xlsx de la carpeta (no de sus subcarpetas) como nueva "
+        "import-dir", help="Guarda todos los libros (.xlsx, .xls, .ods) de una carpeta, en un solo "
+        "proceso.",
+        description="Guarda cada libro .xlsx, .xls u .ods de la carpeta (no de sus subcarpetas), "
+        "cada área como nueva "
         "versión de su POA; «LIBRO_ejercicio.xlsx» se carga como el ejercicio del presupuesto "
         "del POA de «LIBRO.xlsx». Sale con 2 si algún archivo se rechazó.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -129,45 +138,61 @@ def _read(path: Path, settings: Settings) -> bytes:
 
 def cmd_check(args, settings: Settings) -> int:
     from loaders.check.poa import check_document
-    from loaders.read.poa import read_poa
+    from loaders.read.poa import choose_area, read_workbook
     from loaders.report import document_to_json, text_report
 
     as_of = args.as_of or date.today()
-    doc = read_poa(_read(args.file, settings), settings, file_name=args.file.name, year=args.year)
-    findings = check_document(doc, as_of, settings)
+    documents = read_workbook(_read(args.file, settings), settings, file_name=args.file.name,
+                              year=args.year)
+    if args.area:
+        documents = [choose_area(documents, args.area)]
+    checked = [(doc, check_document(doc, as_of, settings)) for doc in documents]
     if args.json:
-        json.dump(document_to_json(doc, findings), sys.stdout, ensure_ascii=False, indent=2)
+        objects = [document_to_json(doc, findings) for doc, findings in checked]
+        out = objects[0] if len(objects) == 1 else {"plans": objects}
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(text_report(doc, findings, as_of))
+        if len(checked) > 1:
+            sys.stdout.write(f"El libro tiene los POA de {len(checked)} áreas.\n\n")
+        sys.stdout.write("\n".join(text_report(doc, findings, as_of) for doc, findings in checked))
     return EXIT_OK
 
 
 def cmd_import(args, settings: Settings) -> int:
-    from loaders.imports import import_workbook
+    from loaders.imports import areas_in, import_workbook
     from loaders.store.engine import create_schema, make_engine
     from loaders.store.errors import storage_errors
     from loaders.store.versions import AlreadyImported
 
     engine = make_engine(settings=settings)
-    identity = {"municipio": args.municipio, "direccion": args.direccion, "area": args.area}
+    data = _read(args.file, settings)
+    areas = areas_in(data, settings, file_name=args.file.name)
+    several = len(areas) > 1
+    chosen: list[str | None] = ([args.area] if args.area else areas) if several else [None]
+    identity = {"municipio": args.municipio, "direccion": args.direccion,
+                "area": None if several else args.area}
     try:
         with storage_errors():
             create_schema(engine)
-        stored = import_workbook(
-            engine, _read(args.file, settings), settings, file_name=args.file.name, uploaded_by=args.user,
-            as_of=args.as_of or date.today(), year=args.year, identity=identity,
-        )
-    except AlreadyImported as exc:
-        print(str(exc))
-        return EXIT_OK
+        for area in chosen:
+            prefix = f"Área «{area}»: " if several else ""
+            try:
+                stored = import_workbook(
+                    engine, data, settings, file_name=args.file.name, uploaded_by=args.user,
+                    as_of=args.as_of or date.today(), year=args.year, identity=identity, area=area,
+                )
+            except AlreadyImported as exc:
+                print(prefix + str(exc))
+                continue
+            errors = sum(1 for f in stored.findings if f.severity == "error")
+            print(
+                f"{prefix}Guardada la versión {stored.number} (id {stored.version_id}) con "
+                f"{len(stored.findings)} hallazgos ({errors} errores). "
+                f"SHA-256 {stored.sha256[:12]}…"
+            )
     finally:
         engine.dispose()
-    errors = sum(1 for f in stored.findings if f.severity == "error")
-    print(
-        f"Guardada la versión {stored.number} (id {stored.version_id}) con "
-        f"{len(stored.findings)} hallazgos ({errors} errores). SHA-256 {stored.sha256[:12]}…"
-    )
     return EXIT_OK
 
 
@@ -231,7 +256,7 @@ def _import(files: list[Path], where: str, args, settings: Settings) -> int:
 def cmd_import_dir(args, settings: Settings) -> int:
     if not args.dir.is_dir():
         raise NotAPoaWorkbook(f"«{args.dir}» no es una carpeta.")
-    files = [p for p in args.dir.glob("*.xlsx") if p.is_file()]
+    files = [p for p in args.dir.iterdir() if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES]
     return _import(files, str(args.dir), args, settings)
 
 

@@ -23,11 +23,15 @@ CODES = {
     "INVALID_VALUE": "error",
     "UNMATCHED_ACTIVITY": "warning",
     "DUPLICATE_PARTIDA": "error",
+    "ACTIVITIES_RENUMBERED": "warning",
+    "UNASSIGNED_SHEET": "warning",
     # The optional "Alineación" sheet (loaders.read.alignment):
     "UNKNOWN_FRACCION": "warning",
     "UNKNOWN_DIMENSION": "warning",
     "ALIGNMENT_UNKNOWN_ACTIVITY": "warning",
     "ALIGNMENT_NO_TABLE": "warning",
+    # A cronograma marked only by fill colour in a file whose fills cannot be read:
+    "FILLS_NOT_READ": "warning",
 }
 CODE_TITLES = {
     "PCT_MISMATCH": "Porcentaje que no cuadra con los números",
@@ -47,10 +51,13 @@ CODE_TITLES = {
     "INVALID_VALUE": "Valor ilegible",
     "UNMATCHED_ACTIVITY": "Actividad en una sola tabla",
     "DUPLICATE_PARTIDA": "Partida repetida",
+    "ACTIVITIES_RENUMBERED": "Actividades renumeradas (claves con el mismo número)",
+    "UNASSIGNED_SHEET": "Hoja sin área en un libro de varias áreas",
     "UNKNOWN_FRACCION": "Fracción del Art. 122 que no existe",
     "UNKNOWN_DIMENSION": "Dimensión de la OIM que no existe",
     "ALIGNMENT_UNKNOWN_ACTIVITY": "Alineación de una actividad que no está en el POA",
     "ALIGNMENT_NO_TABLE": "Hoja de alineación sin tabla",
+    "FILLS_NOT_READ": "Meses marcados sólo con color que no se pudieron leer",
 }
 
 BUDGET_CODES = {

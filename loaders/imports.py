@@ -10,11 +10,12 @@ from sqlalchemy import Engine
 
 from loaders.check.poa import check_document
 from loaders.model import Finding, PlanIdentity
-from loaders.read.poa import read_poa
+from loaders.read.poa import choose_area, read_workbook
 from loaders.read.spending import read_spending
 from loaders.settings import Settings
 from loaders.store.budget import store_spending
 from loaders.store.versions import StoredVersion, Upload, save_upload, sha256_of
+from loaders.text import fold
 
 
 def prepare_upload(
@@ -25,15 +26,30 @@ def prepare_upload(
     as_of: date,
     year: int | None = None,
     identity: dict[str, object] | None = None,
+    area: str | None = None,
 ) -> Upload:
-    """Read and check a workbook (raises NotAPoaWorkbook). `identity` overrides plan fields."""
-    doc = read_poa(data, settings, file_name=file_name, year=year)
+    """Read and check a workbook (raises NotAPoaWorkbook). `identity` overrides plan fields.
+
+    A workbook holding several áreas' POAs gives the one named `area` (NotAPoaWorkbook naming
+    them when `area` is missing or unknown); its fingerprint is the file's SHA-256 with the
+    área, so that each área of the same file is stored once, as a version of its own POA."""
+    documents = read_workbook(data, settings, file_name=file_name, year=year)
+    doc = documents[0] if len(documents) == 1 else choose_area(documents, area)
+    fingerprint = sha256_of(data) if len(documents) == 1 else area_fingerprint(data, doc.plan.area)
     if identity:
         values = {k: v for k, v in identity.items() if v not in (None, "")}
         doc.plan = PlanIdentity(**{**doc.plan.__dict__, **values})
     findings = check_document(doc, as_of, settings)
-    return Upload(data, file_name, sha256_of(data), doc, findings, as_of)
+    return Upload(data, file_name, fingerprint, doc, findings, as_of, areas=len(documents))
 
+
+def area_fingerprint(data: bytes, area: str) -> str:
+    return sha256_of(data + b"\x00area:" + fold(area).encode())
+
+
+def areas_in(data: bytes, settings: Settings, *, file_name: str) -> list[str]:
+    """The áreas a workbook holds, in order (one name, possibly empty, for most workbooks)."""
+    return [d.plan.area for d in read_workbook(data, settings, file_name=file_name)]
 
 
 def import_workbook(
@@ -46,13 +62,15 @@ def import_workbook(
     as_of: date,
     year: int | None = None,
     identity: dict[str, object] | None = None,
+    area: str | None = None,
 ) -> StoredVersion:
-    """Read, check and store a workbook in one transaction.
+    """Read, check and store a workbook (the área `area` of a workbook of several) in one
+    transaction.
 
     Raises NotAPoaWorkbook, AlreadyImported or StorageUnavailable; then nothing is stored.
     """
     upload = prepare_upload(
-        data, settings, file_name=file_name, as_of=as_of, year=year, identity=identity
+        data, settings, file_name=file_name, as_of=as_of, year=year, identity=identity, area=area
     )
     return save_upload(engine, upload, uploaded_by=uploaded_by)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from loaders.text import fold
+from loaders.text import activity_title, fold
 
 Cell = tuple[str, str]  # (sheet name, Excel cell name such as "H12")
 
@@ -25,6 +25,7 @@ class PlanIdentity:
 class Activity:
     number: int
     name: str = ""
+    label: str = ""  # the number as written in the workbook ("1.", "A-1"); "" when plain
     name_cronograma: str | None = None
     eje: str = ""
     linea_estrategica: str = ""
@@ -41,6 +42,15 @@ class Activity:
     end: date | None = None
     months_planned: list[int] = field(default_factory=list)
     cells: dict[str, Cell] = field(default_factory=dict)
+
+    @property
+    def shown_label(self) -> str:
+        """The activity's number as the workbook writes it (its integer when not known)."""
+        return self.label or str(self.number)
+
+    @property
+    def title(self) -> str:
+        return activity_title(self.label, self.number, self.name or self.name_cronograma or "")
 
     def cell(self, name: str) -> Cell:
         return self.cells.get(name) or self.cells.get("number") or ("", "")
@@ -88,6 +98,26 @@ class AlignmentLink:
     cell: str = ""
 
 
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row inside a found table that is not an activity or a partida, and why."""
+
+    sheet: str
+    row: int  # 1-based, as the spreadsheet numbers it
+    reason: str  # "blank", "subtotal", "total", "repeated header", "unreadable number", "no number"
+
+
+@dataclass(frozen=True)
+class ColumnUse:
+    """A headed column of a table the reader used: the field it filled, or None."""
+
+    sheet: str
+    cell: str  # the header cell ("R5")
+    header: str  # as written; a group and its sub-header joined by " / "
+    field: str | None
+    table: str = "activities"  # "activities" or "budget"
+
+
 @dataclass
 class PoaDocument:
     """Everything read from one workbook, before any check."""
@@ -100,6 +130,8 @@ class PoaDocument:
     read_findings: list[Finding] = field(default_factory=list)  # problems met while reading
     year_source: str = ""  # "encabezado", "fechas", "indicado"
     alignment: tuple[AlignmentLink, ...] = ()  # from the optional "Alineación" sheet
+    skipped: list[SkippedRow] = field(default_factory=list)  # rows of its tables not read
+    columns: list[ColumnUse] = field(default_factory=list)  # columns of its tables, used or not
 
     def activity(self, number: int) -> Activity | None:
         return next((a for a in self.activities if a.number == number), None)

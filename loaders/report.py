@@ -8,6 +8,7 @@ from datetime import date
 from loaders.check.progress import efficiency_index
 from loaders.codes import CODE_TITLES
 from loaders.model import Finding, PoaDocument
+from loaders.read.tables import SKIP_REASONS
 from loaders.text import fmt_date, fmt_money, fmt_pct
 
 SEVERITY_TITLES = {"error": "Errores", "warning": "Advertencias", "info": "Avisos"}
@@ -32,7 +33,8 @@ def document_to_json(doc: PoaDocument, findings: list[Finding]) -> dict:
         },
         "activities": [
             {
-                "number": a.number, "name": a.name, "name_cronograma": a.name_cronograma,
+                "number": a.number, "label": a.shown_label, "name": a.name,
+                "name_cronograma": a.name_cronograma,
                 "eje": a.eje, "linea_estrategica": a.linea_estrategica,
                 "linea_accion": a.linea_accion, "actividad_especifica": a.actividad_especifica,
                 "responsable": a.responsable, "unit": a.unit, "goal": a.goal,
@@ -49,7 +51,36 @@ def document_to_json(doc: PoaDocument, findings: list[Finding]) -> dict:
             for line in doc.budget
         ],
         "findings": [f.to_dict() for f in findings],
+        "skipped": [{"sheet": s.sheet, "row": s.row, "reason": s.reason} for s in doc.skipped],
+        "columns": [
+            {"sheet": c.sheet, "cell": c.cell, "header": c.header, "field": c.field,
+             "table": c.table}
+            for c in doc.columns
+        ],
     }
+
+
+def reading_summary(doc: PoaDocument) -> str:
+    """ "16 actividades leídas, 2 filas omitidas (fila 14: subtotal; fila 20: vacía)" """
+    n = len(doc.activities)
+    text = f"{n} actividad{'es' if n != 1 else ''} leída{'s' if n != 1 else ''}"
+    if not doc.skipped:
+        return text + ", ninguna fila omitida"
+    several = len({s.sheet for s in doc.skipped}) > 1
+    rows = "; ".join(
+        f"{s.sheet + ' ' if several else ''}fila {s.row}: {SKIP_REASONS.get(s.reason, s.reason)}"
+        for s in doc.skipped[:12]
+    )
+    more = "…" if len(doc.skipped) > 12 else ""
+    k = len(doc.skipped)
+    return f"{text}, {k} fila{'s' if k != 1 else ''} omitida{'s' if k != 1 else ''} ({rows}{more})"
+
+
+def unrecognised_columns(doc: PoaDocument) -> list[str]:
+    """ "columna no reconocida: «Observaciones» en Cronograma!R5", one per column that filled
+    no field."""
+    return [f"columna no reconocida: «{c.header}» en {c.sheet}!{c.cell}"
+            for c in doc.columns if c.field is None]
 
 
 def text_report(doc: PoaDocument, findings: list[Finding], as_of: date) -> str:
@@ -62,12 +93,15 @@ def text_report(doc: PoaDocument, findings: list[Finding], as_of: date) -> str:
         + (f", {plan.estado}" if plan.estado else ""),
         f"Fecha de corte: {fmt_date(as_of)}",
         "",
+        f"Lectura: {reading_summary(doc)}",
+        *(f"  {line}" for line in unrecognised_columns(doc)),
+        "",
         f"Actividades: {len(doc.activities)}",
     ]
     for a in doc.activities:
         dates = f"{fmt_date(a.start) if a.start else '—'} a {fmt_date(a.end) if a.end else '—'}"
         lines.append(
-            f"  {a.number:>3}. {a.name[:60]:<60} {a.achieved if a.achieved is not None else '—'}"
+            f"  {a.shown_label:>5} {a.name[:60]:<60} {a.achieved if a.achieved is not None else '—'}"
             f" de {a.programmed if a.programmed is not None else '—'}   {dates}"
         )
     if index.pct is not None:

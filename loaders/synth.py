@@ -30,6 +30,7 @@ from functools import cache
 from pathlib import Path
 
 from loaders.model import Activity, BudgetLine, PlanIdentity
+from loaders.read.workbook import WORKBOOK_SUFFIXES
 from loaders.reference import load_catalog
 from loaders.text import strip_accents
 from loaders.write.layouts import poa_xlsx
@@ -754,9 +755,10 @@ def import_directory(
     year: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImportReport:
-    """Import every `*.xlsx` of `directory` (not its subfolders) in this process; see
-    `import_files`."""
-    files = [p for p in Path(directory).glob("*.xlsx") if p.is_file()]
+    """Import every workbook (.xlsx, .xls, .ods) of `directory` (not its subfolders) in this
+    process; see `import_files`."""
+    files = [p for p in Path(directory).iterdir()
+             if p.is_file() and p.suffix.lower() in WORKBOOK_SUFFIXES]
     return import_files(engine, files, settings, uploaded_by=uploaded_by, as_of=as_of, year=year,
                         progress=progress)
 
@@ -781,7 +783,7 @@ def import_files(
     from sqlalchemy.orm import Session
 
     from loaders.errors import NotAPoaWorkbook
-    from loaders.imports import import_spending, import_workbook
+    from loaders.imports import areas_in, import_spending, import_workbook
     from loaders.store.schema import Version
     from loaders.store.versions import AlreadyImported
 
@@ -796,19 +798,26 @@ def import_files(
     for path in poas:
         try:
             data = _read_file(path, settings)
-            stored = import_workbook(engine, data, settings, file_name=path.name,
-                                     uploaded_by=uploaded_by, as_of=as_of, year=year)
-        except AlreadyImported as exc:
-            report.already += 1
-            with Session(engine) as session:
-                plan_of[path.stem] = session.get(Version, exc.version_id).plan_id
+            areas = areas_in(data, settings, file_name=path.name)
         except NotAPoaWorkbook as exc:
             report.refused.append((path.name, exc.message))
-        else:
-            report.stored += 1
-            plan_of[path.stem] = stored.plan_id
-            report.findings += len(stored.findings)
-            report.errors += sum(1 for f in stored.findings if f.severity == "error")
+            areas = []
+        for area in areas if len(areas) > 1 else areas[:1]:  # each área of a workbook of several
+            try:
+                stored = import_workbook(engine, data, settings, file_name=path.name,
+                                         uploaded_by=uploaded_by, as_of=as_of, year=year,
+                                         area=area if len(areas) > 1 else None)
+            except AlreadyImported as exc:
+                report.already += 1
+                with Session(engine) as session:
+                    plan_of.setdefault(path.stem, session.get(Version, exc.version_id).plan_id)
+            except NotAPoaWorkbook as exc:
+                report.refused.append((path.name, exc.message))
+            else:
+                report.stored += 1
+                plan_of.setdefault(path.stem, stored.plan_id)
+                report.findings += len(stored.findings)
+                report.errors += sum(1 for f in stored.findings if f.severity == "error")
         done += 1
         if progress:
             progress(done, len(files))

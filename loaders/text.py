@@ -72,3 +72,9 @@ def is_numeric_text(value: object) -> bool:
     if isinstance(value, int | float):
         return True
     return bool(NUMERIC.match(clean_number_text(str(value))))
+
+
+def activity_title(label: str, number: int, name: str) -> str:
+    """ "3. Apostillado", "A-1. Ferias", "2) Becas": the number as the workbook writes it."""
+    shown = label or str(number)
+    return f"{shown}{'' if shown[-1] in '.)-' else '.'} {name}".rstrip()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loaders.settings import Settings
-from loaders.store.queries import count_versions
+from loaders.store.queries import count_versions, list_plans
 from loaders.store.schema import AuditEntry
 from tests.browser import (
     chromium,
@@ -26,6 +26,7 @@ from tests.browser import (
     wait_until,
 )
 from tests.paths import SAMPLE_WORKBOOK
+from tests.test_areas import CULTURA, DEPORTE, _block
 
 pytestmark = pytest.mark.browser
 
@@ -143,3 +144,32 @@ def test_cancel_leaves_nothing_stored(driver, live, tmp_path):
     driver.find_element(By.ID, "carga-cancel").click()
     wait_for_text(driver, "#carga-cancelled", "no se guardó nada")
     assert versions_stored(live) == before
+
+
+def test_workbook_of_two_areas_is_previewed_and_saved_one_area_at_a_time(driver, live, tmp_path):
+    wb = openpyxl.Workbook()
+    wb.active.title = "Cultura"
+    _block(wb.active, 1, CULTURA)
+    _block(wb.create_sheet("Deporte"), 1, DEPORTE)
+    path = tmp_path / "dos_areas.xlsx"
+    wb.save(path)
+    before = versions_stored(live)
+    upload(driver, live, path)
+    wait_for_text(driver, "#carga-areas", "El libro tiene los POA de 2 áreas")
+    wait_for_text(driver, "#carga-activity-count", "2 actividades leídas")
+    driver.find_element(By.ID, "carga-save").click()
+    wait_for_text(driver, "#carga-saved", "Guardada la versión 1 del área «Cultura»")
+    wait_for_text(driver, "#carga-areas", "ya guardada, versión 1")
+    driver.find_element(By.XPATH, "//*[@id='carga-area-buttons']//button[contains(., 'Deporte')]"
+                        ).click()
+    wait_for_text(driver, "#carga-activity-count", "3 actividades leídas")
+    driver.find_element(By.ID, "carga-save").click()
+    wait_for_text(driver, "#carga-saved", "Guardada la versión 1 del área «Deporte»")
+    buttons = driver.find_elements(By.CSS_SELECTOR, "#carga-area-buttons button")
+    assert [b.text.splitlines() for b in buttons] == [
+        ["Cultura", "ya guardada, versión 1"], ["Deporte", "ya guardada, versión 1"]]
+    assert versions_stored(live) == before + 2
+    with Session(engine_of(live)) as s:
+        areas = sorted(p.area for p in list_plans(s))
+    assert "Cultura" in areas and "Deporte" in areas
+    assert console_errors(driver) == []

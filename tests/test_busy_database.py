@@ -32,7 +32,7 @@ def test_a_save_while_another_writer_holds_the_lock_says_try_again(tmp_path, sam
     values = {
         "carga-save": 1, "carga-filename": "poa.xlsx", "carga-municipio": "Sombrerete",
         "carga-direccion": "Desarrollo Social", "carga-area": "Migrantes y Ex braceros",
-        "carga-year": 2026,
+        "carga-year": 2026, "carga-area-shown": None,
         "carga-upload": "data:application/octet-stream;base64,"
                         + base64.b64encode(sample_bytes).decode(),
     }

@@ -19,11 +19,9 @@ plain regression tests in tests/test_hostile_files.py.
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import re
 import time
-import zipfile
 from collections.abc import Callable
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
@@ -42,6 +40,7 @@ from loaders.read.spending import read_spending
 from loaders.store.engine import create_schema, make_engine
 from loaders.store.versions import AlreadyImported
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
+from tests.xlsx_parts import with_inline_strings, with_shared_strings, zip_members, zip_of
 
 AS_OF = date(2026, 11, 21)
 MAX_SECONDS = 10.0
@@ -63,61 +62,7 @@ def fuzz(examples: int) -> hsettings:
     )
 
 
-SHARED_STRINGS_CT = (
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
-)
-SHARED_STRINGS_REL = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
-)
-SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-
-
 # -- the bases -------------------------------------------------------------------------------
-
-
-def zip_members(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        return {info.filename: zf.read(info) for info in zf.infolist()}
-
-
-def zip_of(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        for name, content in members.items():
-            zf.writestr(name, content)
-    return out.getvalue()
-
-
-_INLINE = re.compile(rb'<c ([^>]*?)t="inlineStr"([^>]*)><is><t[^>]*>(.*?)</t></is></c>', re.S)
-
-
-def with_shared_strings(data: bytes) -> bytes:
-    """The workbook with its inline strings moved to xl/sharedStrings.xml, as Excel saves it."""
-    members = zip_members(data)
-    strings: list[bytes] = []
-
-    def shared(match: re.Match) -> bytes:
-        strings.append(match.group(3))
-        return b'<c %st="s"%s><v>%d</v></c>' % (match.group(1), match.group(2), len(strings) - 1)
-
-    for name in [n for n in members if n.startswith("xl/worksheets/")]:
-        members[name] = _INLINE.sub(shared, members[name])
-    items = b"".join(b'<si><t xml:space="preserve">%s</t></si>' % s for s in strings)
-    members["xl/sharedStrings.xml"] = (
-        f'<sst xmlns="{SHEET_NS}" count="{len(strings)}" uniqueCount="{len(strings)}">'.encode()
-        + items + b"</sst>"
-    )
-    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
-        b"</Types>",
-        f'<Override PartName="/xl/sharedStrings.xml" ContentType="{SHARED_STRINGS_CT}"/>'
-        "</Types>".encode(),
-    )
-    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>",
-        f'<Relationship Id="rIdSst" Type="{SHARED_STRINGS_REL}" Target="sharedStrings.xml"/>'
-        "</Relationships>".encode(),
-    )
-    return zip_of(members)
 
 
 class Bases(tuple):
@@ -129,12 +74,13 @@ class Bases(tuple):
 
 @pytest.fixture(scope="module")
 def poa_bases(sample_bytes: bytes) -> Bases:
-    return Bases((sample_bytes, with_shared_strings(sample_bytes)))
+    inline = with_inline_strings(sample_bytes)
+    return Bases((inline, with_shared_strings(inline)))
 
 
 @pytest.fixture(scope="module")
 def spending_bases() -> Bases:
-    data = SPENDING_SAMPLE.read_bytes()
+    data = with_inline_strings(SPENDING_SAMPLE.read_bytes())
     return Bases((data, with_shared_strings(data)))
 
 
@@ -398,10 +344,13 @@ SPENDING_MEMBERS = SPENDING_SHEETS + PACKAGE_PARTS
 # -- the bases are sound ---------------------------------------------------------------------
 
 
-def test_shared_strings_base_reads_like_the_sample(poa_bases, poa_target, settings):
-    sample, shared = poa_bases
-    assert b"sharedStrings.xml" in shared and b"sharedStrings.xml" not in sample
-    expected, got = read_poa(sample, settings), read_poa(shared, settings)
+def test_shared_strings_base_reads_like_the_sample(poa_bases, poa_target, settings,
+                                                  sample_bytes):
+    inline, shared = poa_bases
+    assert b"sharedStrings.xml" in shared and b"sharedStrings.xml" not in inline
+    assert b'"inlineStr"' in zip_members(inline)["xl/worksheets/sheet2.xml"]
+    expected, got = read_poa(sample_bytes, settings), read_poa(shared, settings)
+    assert read_poa(inline, settings).activities == expected.activities
     assert got.activities == expected.activities and len(got.activities) == 16
     assert got.budget == expected.budget
     assert poa_target(shared) == "stored"

@@ -24,6 +24,7 @@ import plotly.io as pio
 
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.check.progress import Thresholds, semaforo
+from loaders.text import activity_title
 
 DEFAULT_THRESHOLDS = Thresholds()
 SEMAFORO_KEYS: tuple[str | None, ...] = ("rojo", "amarillo", "verde", None)
@@ -195,7 +196,7 @@ def gauge_spec(a: ActivityView) -> dict:
     axis_max = max(programmed, achieved, 1)
     expected = expected_count(a)
 
-    name_lines = wrap_name(f"{a.number}. {a.name}")
+    name_lines = wrap_name(a.title)
     lines = [f"<b>{line}</b>" for line in name_lines]
     lines.append(_status_line(a.semaforo, a.status_label))
     if a.pct_mismatch:
@@ -279,7 +280,7 @@ def _row_labels(rows: Sequence[ActivityView]) -> list[str]:
     seen: dict[str, int] = {}
     labels = []
     for a in rows:
-        label = f"{a.number}. {short_name(a.name, 40)}"
+        label = activity_title(a.label, a.number, short_name(a.name, 40))
         seen[label] = seen.get(label, 0) + 1
         labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
     return labels
@@ -357,7 +358,7 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
             if 1 <= month <= 12:
                 months_x.append(date(year, month, 15).isoformat())
                 months_y.append(label)
-                months_text.append(f"{a.number}. {a.name}")
+                months_text.append(a.title)
     if months_x:
         traces.append({
             "type": "scatter",

@@ -254,7 +254,7 @@ def layout(**query) -> html.Div:
         if unaligned:
             body.append(html.P(
                 "Actividades sin ninguna fracción ni dimensión en la hoja: "
-                + ", ".join(f"{a.number}. {a.name}" for a in unaligned) + ".",
+                + ", ".join(a.title for a in unaligned) + ".",
                 id="alineacion-unaligned"))
     body += [
         html.H2("Líneas de acción tomadas del informe de la OIM", className="h4 mt-3"),

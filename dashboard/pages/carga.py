@@ -12,7 +12,7 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import ALL, Input, Output, State, dcc, html, no_update
 from sqlalchemy.orm import Session
 
 from dashboard import auth
@@ -20,8 +20,9 @@ from dashboard.components import SEVERITY_COLORS, SEVERITY_WORDS, pct, severity_
 from dashboard.services import get_services
 from loaders.check.diff import compare
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
-from loaders.imports import prepare_upload
+from loaders.imports import area_fingerprint, areas_in, prepare_upload
 from loaders.read.package import MB
+from loaders.report import reading_summary, unrecognised_columns
 from loaders.store.queries import load_version, plan_for_identity
 from loaders.store.versions import AlreadyImported, Upload, find_duplicate, save_upload
 from loaders.text import fmt_date, fmt_money
@@ -35,6 +36,8 @@ RESULT = "carga-result"
 SAVE = "carga-save"
 CANCEL = "carga-cancel"
 CHANGES = "carga-changes"
+AREA = "carga-area-shown"  # the name of the área in the preview, in its title
+AREA_BUTTON = "carga-area-button"  # one per área: {"type": AREA_BUTTON, "area": name}
 FIELDS = {"municipio": "carga-municipio", "direccion": "carga-direccion", "area": "carga-area",
           "fiscal_year": "carga-year"}
 
@@ -62,11 +65,40 @@ def _identity(values: dict[str, object]) -> dict[str, object]:
     return identity
 
 
-def _read(contents, filename, identity=None) -> Upload:
+def _read(contents, filename, identity=None, area=None) -> Upload:
     data = decode_upload(contents)
     return prepare_upload(data, get_services().settings, file_name=filename or "libro.xlsx",
-                          as_of=date.today(), identity=identity)
+                          as_of=date.today(), identity=identity, area=area)
 
+
+def _areas(contents, filename) -> list[str]:
+    data = decode_upload(contents)
+    return areas_in(data, get_services().settings, file_name=filename or "libro.xlsx")
+
+
+def areas_view(upload: Upload, areas: list[str], chosen: str | None) -> html.Div | None:
+    """For a workbook holding several áreas: one button per área (the one shown is marked) and
+    which are already saved."""
+    if len(areas) < 2:
+        return None
+    with Session(get_services().engine) as session:
+        saved = {a: find_duplicate(session, area_fingerprint(upload.data, a)) for a in areas}
+    buttons = [
+        dbc.Button(
+            [a or "(sin nombre)"] + ([html.Br(), html.Small(f"ya guardada, versión {saved[a].number}")]
+                                     if saved[a] else []),
+            id={"type": AREA_BUTTON, "area": a}, color="primary", outline=a != chosen,
+            active=a == chosen, className="me-2 mb-2",
+            title="Área que se muestra abajo" if a == chosen else f"Ver el área «{a}»",
+        )
+        for a in areas
+    ]
+    return dbc.Alert([
+        html.P([html.Strong(f"El libro tiene los POA de {len(areas)} áreas. "),
+                "Cada una es un POA aparte: elija un área, revísela y guárdela; luego la siguiente."],
+               className="mb-2"),
+        html.Div(buttons, id="carga-area-buttons"),
+    ], color="info", id="carga-areas")
 
 def changes_view(upload: Upload) -> html.Div:
     """What changed against the current version of the POA this upload belongs to."""
@@ -102,7 +134,12 @@ def _findings_view(upload: Upload) -> html.Div:
     return html.Div(groups or [html.P("Sin hallazgos.")], id="carga-findings")
 
 
-def preview_view(upload: Upload) -> html.Div:
+def preview_view(upload: Upload, areas: list[str] | None = None, area: str | None = None
+                 ) -> html.Div:
+    return html.Div([areas_view(upload, areas or [], area), preview_body(upload, area)])
+
+
+def preview_body(upload: Upload, area: str | None) -> html.Div:
     doc = upload.doc
     plan = doc.plan
     field = {
@@ -119,7 +156,7 @@ def preview_view(upload: Upload) -> html.Div:
         for k, v in field.items()
     ], className="g-2 mb-2")
     activity_rows = [
-        html.Tr([html.Td(a.number), html.Td(a.name),
+        html.Tr([html.Td(a.shown_label), html.Td(a.name),
                  html.Td(f"{a.achieved if a.achieved is not None else '—'} de "
                          f"{a.programmed if a.programmed is not None else '—'}"),
                  html.Td(pct(a.declared_pct)),
@@ -134,7 +171,10 @@ def preview_view(upload: Upload) -> html.Div:
         for b in doc.budget
     ]
     return html.Div([
-        html.H2(f"Vista previa de «{upload.file_name}»", className="h4"),
+        # The área shown travels with its preview: «Guardar» saves what is on the screen.
+        html.H2([f"Vista previa de «{upload.file_name}»"]
+                + ([", área «", html.Span(area, id=AREA), "»"] if area
+                   else [html.Span(id=AREA, hidden=True)]), className="h4"),
         html.P("Revise los datos. Nada se guarda hasta que pulse «Guardar versión». Complete "
                "municipio, dirección, área o año si el libro no los dice.", className="text-muted"),
         identity_form,
@@ -143,8 +183,9 @@ def preview_view(upload: Upload) -> html.Div:
                                                                      id=CHANGES)], lg=6),
             dbc.Col([html.H3("Hallazgos", className="h5"), _findings_view(upload)], lg=6),
         ], className="mb-3"),
-        html.H3(f"{len(doc.activities)} actividades leídas", className="h5",
-                id="carga-activity-count"),
+        html.H3(reading_summary(doc), className="h5", id="carga-activity-count"),
+        html.Ul([html.Li(text) for text in unrecognised_columns(doc)], id="carga-columns",
+                className="text-muted small") if unrecognised_columns(doc) else None,
         dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
             "Nº", "Actividad", "Alcanzada", "% declarado", "Inicio", "Fin")])),
             html.Tbody(activity_rows)], size="sm", striped=True),
@@ -178,19 +219,23 @@ def layout(**_query) -> html.Div:
     user = auth.current_user()
     return html.Div([
         html.H1("Cargar el POA de un área", className="page-title h2"),
-        html.P("Suba el libro de Excel (.xlsx) actualizado. Verá qué se leyó, los hallazgos y qué "
-               "cambió desde la versión anterior antes de guardarlo.", className="lead"),
+        html.P("Suba el libro del POA actualizado (Excel .xlsx o .xls, o LibreOffice .ods). Verá "
+               "qué se leyó, los hallazgos y qué cambió desde la versión anterior antes de "
+               "guardarlo.", className="lead"),
         html.P(["Carga: ", html.Strong(user.display if user else "—")], id="carga-user"),
         dcc.Upload(
             id=UPLOAD,
-            children=html.Div(["Arrastre aquí el archivo .xlsx o ",
+            children=html.Div(["Arrastre aquí el archivo .xlsx, .xls u .ods o ",
                                html.A("elíjalo en su equipo", href="#")]),
-            accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            accept=(".xlsx,.xls,.ods,"
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+                    "application/vnd.ms-excel,application/vnd.oasis.opendocument.spreadsheet"),
             max_size=int((limit + 1) * MB),
             multiple=False,
             className="upload-zone",
         ),
-        html.Div(f"Límite: {limit:,.0f} MB. Se aceptan libros .xlsx sin macros.",
+        html.Div(f"Límite: {limit:,.0f} MB. Se aceptan libros .xlsx, .xls y .ods sin macros ni "
+                 "contraseña.",
                  className="form-text mb-3"),
         dcc.Loading(html.Div(id=RESULT), type="default"),
         dcc.Loading(html.Div(id=PREVIEW), type="circle",
@@ -212,17 +257,41 @@ def register_callbacks(app: dash.Dash) -> None:
         if not contents:  # cleared after saving or cancelling
             return no_update, no_update
         try:
-            upload = _read(contents, filename)
+            areas = _areas(contents, filename)
+            area = areas[0] if len(areas) > 1 else None
+            upload = _read(contents, filename, area=area)
         except NotAPoaWorkbook as exc:
             auth.audit("upload_refused", f"{filename}: {exc.message}")
             return None, dbc.Alert([html.Strong("No se pudo leer el archivo. "), exc.message],
                                    color="danger", id="carga-error")
-        with Session(get_services().engine) as session:
-            duplicate = find_duplicate(session, upload.sha256)
-        if duplicate:
-            auth.audit("upload_duplicate", f"{filename}: {duplicate}")
-            return None, dbc.Alert(str(duplicate), color="warning", id="carga-error")
-        return preview_view(upload), None
+        if len(areas) == 1:
+            with Session(get_services().engine) as session:
+                duplicate = find_duplicate(session, upload.sha256)
+            if duplicate:
+                auth.audit("upload_duplicate", f"{filename}: {duplicate}")
+                return None, dbc.Alert(str(duplicate), color="warning", id="carga-error")
+        return preview_view(upload, areas, area), None
+
+    @auth.callback(
+        app, auth.UPLOAD,
+        Output(PREVIEW, "children", allow_duplicate=True),
+        Input({"type": AREA_BUTTON, "area": ALL}, "n_clicks"),
+        State(UPLOAD, "contents"),
+        State(UPLOAD, "filename"),
+        prevent_initial_call=True,
+    )
+    def area_chosen(clicks, contents, filename):
+        """Another área of a workbook of several: its own preview, its own «Guardar»."""
+        auth.require(auth.UPLOAD)
+        trigger = dash.ctx.triggered_id
+        if not contents or not isinstance(trigger, dict) or not any(clicks or []):
+            return no_update  # the buttons were just drawn
+        area = trigger["area"]
+        try:
+            return preview_view(_read(contents, filename, area=area), _areas(contents, filename),
+                                area)
+        except NotAPoaWorkbook as exc:
+            return dbc.Alert(exc.message, color="danger", id="carga-error")
 
     @auth.callback(
         app, auth.UPLOAD,
@@ -230,14 +299,15 @@ def register_callbacks(app: dash.Dash) -> None:
         [Input(FIELDS[k], "value") for k in FIELDS],
         State(UPLOAD, "contents"),
         State(UPLOAD, "filename"),
+        State(AREA, "children"),
         prevent_initial_call=True,
     )
-    def identity_edited(municipio, direccion, area, year, contents, filename):
+    def identity_edited(municipio, direccion, area, year, contents, filename, chosen):
         auth.require(auth.UPLOAD)
         try:
             upload = _read(contents, filename, _identity(
                 {"municipio": municipio, "direccion": direccion, "area": area,
-                 "fiscal_year": year}))
+                 "fiscal_year": year}), area=chosen)
         except NotAPoaWorkbook:
             return no_update
         return changes_view(upload)
@@ -251,9 +321,10 @@ def register_callbacks(app: dash.Dash) -> None:
         State(UPLOAD, "contents"),
         State(UPLOAD, "filename"),
         [State(FIELDS[k], "value") for k in FIELDS],
+        State(AREA, "children"),
         prevent_initial_call=True,
     )
-    def save(n_clicks, contents, filename, municipio, direccion, area, year):
+    def save(n_clicks, contents, filename, municipio, direccion, area, year, chosen):
         auth.require(auth.UPLOAD)
         if not n_clicks:
             return no_update, no_update, no_update
@@ -263,7 +334,7 @@ def register_callbacks(app: dash.Dash) -> None:
             return (dbc.Alert("Indique al menos el área y el año fiscal antes de guardar.",
                               color="warning", id="carga-error"), no_update, no_update)
         try:
-            upload = _read(contents, filename, identity)
+            upload = _read(contents, filename, identity, area=chosen)
             stored = save_upload(get_services().engine, upload,
                                  uploaded_by=auth.who(), remote_addr=auth.remote_addr())
         except NotAPoaWorkbook as exc:
@@ -274,14 +345,19 @@ def register_callbacks(app: dash.Dash) -> None:
         except StorageUnavailable as exc:  # the preview and the file stay: the user may retry
             return dbc.Alert(exc.message, color="warning", id="carga-error"), no_update, no_update
         query = f"?poa={stored.plan_id}&version={stored.version_id}"
+        # A workbook of several áreas stays open, so the next área can be reviewed and saved.
+        keep = upload.areas > 1
         return dbc.Alert([
-            html.Strong(f"Guardada la versión {stored.number}. "),
+            html.Strong(f"Guardada la versión {stored.number}"
+                        + (f" del área «{upload.doc.plan.area}». " if keep else ". ")),
             f"{len(stored.findings)} hallazgos. ",
             dcc.Link("Ver el resumen", href=dash.get_relative_path("/") + query,
                      className="alert-link"), " · ",
             dcc.Link("Ver el historial", href=dash.get_relative_path("/historial") + query,
                      className="alert-link"),
-        ], color="success", id="carga-saved"), None, None
+        ], color="success", id="carga-saved"), (
+            preview_view(upload, _areas(contents, filename), chosen) if keep else None
+        ), (no_update if keep else None)
 
     @auth.callback(
         app, auth.UPLOAD,

@@ -22,7 +22,7 @@ def _invalid_list(rows) -> html.Div:
     return html.Div([
         html.P("No se dibujan porque sus fechas no son válidas:", className="mb-1"),
         html.Ul([
-            html.Li([html.Strong(f"{a.number}. {a.name}"), html.Br(), reason])
+            html.Li([html.Strong(a.title), html.Br(), reason])
             for a, reason in invalid
         ], id="invalid-dates-list"),
     ])

@@ -181,5 +181,5 @@ def register_callbacks(app: dash.Dash) -> None:
             return no_update, no_update, no_update
         number = int(trigger["n"])
         activity = data.loaded.doc.activity(number)
-        title = f"Actividad {number}. {activity.name if activity else ''}"
+        title = f"Actividad {activity.title if activity else number}"
         return True, title, detail(data, number)

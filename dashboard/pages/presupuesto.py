@@ -196,9 +196,9 @@ def movement_form(data: PageData) -> dbc.Card:
                "un movimiento ya registrado.", className="form-text mb-0 mt-2"),
         html.Hr(),
         dcc.Upload(id=SPENDING_UPLOAD, children=html.Div(
-            ["Cargar un libro de ejercicio del presupuesto (.xlsx): arrastre aquí o ",
+            ["Cargar un libro de ejercicio del presupuesto (.xlsx, .xls u .ods): arrastre aquí o ",
              html.A("elíjalo", href="#")]), className="upload-zone py-3",
-            accept=".xlsx"),
+            accept=".xlsx,.xls,.ods"),
     ]), className="mb-3 no-print")
 
 

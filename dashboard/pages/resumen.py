@@ -63,7 +63,7 @@ def _attention_table(data: PageData) -> html.Div:
         "Nº", "Actividad", "Lleva", "Debería llevar", "Brecha", "Semáforo")]))
     body = html.Tbody([
         html.Tr([
-            html.Td(a.number),
+            html.Td(a.label or a.number),
             html.Td(a.name),
             html.Td(f"{pct(a.real_pct)} ({a.achieved or 0} de {a.programmed or 0})"),
             html.Td(pct(a.expected_pct)),

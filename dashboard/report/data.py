@@ -23,7 +23,7 @@ from loaders.codes import CODE_TITLES
 from loaders.model import SEVERITY_ORDER, Finding, Movement
 from loaders.settings import Settings
 from loaders.store.queries import LoadedVersion
-from loaders.text import strip_accents
+from loaders.text import activity_title, strip_accents
 
 SEVERITY_WORDS = {"error": "Error", "warning": "Advertencia", "info": "Aviso"}
 SEVERITY_PLURALS = {"error": "Errores", "warning": "Advertencias", "info": "Avisos"}
@@ -88,6 +88,11 @@ class ReportActivity:
     months_planned: tuple[int, ...]
     concluded: bool
     overdue: bool
+    label: str = ""  # the number as written ("A-1")
+
+    @property
+    def title(self) -> str:
+        return activity_title(self.label, self.number, self.name)
 
     @property
     def semaforo_text(self) -> str:
@@ -192,7 +197,7 @@ def _activity(a) -> ReportActivity:
         semaforo_word=SEMAFORO_WORDS[a.semaforo], semaforo_icon=SEMAFORO_ICONS[a.semaforo],
         status_label=a.status_label, declared_pct=a.declared_pct, pct_mismatch=a.pct_mismatch,
         start=a.start, end=a.end, dates_valid=a.dates_valid, months_planned=a.months_planned,
-        concluded=a.concluded, overdue=a.overdue,
+        concluded=a.concluded, overdue=a.overdue, label=a.label,
     )
 
 

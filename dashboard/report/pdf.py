@@ -497,7 +497,7 @@ def _gauge(pdf: Informe, a: ReportActivity, x: float, y: float, w: float, h: flo
     pdf.rect(x, y, w, h)
     # title: number and name in up to three lines
     pdf.font(7.2, "B")
-    lines = wrap(pdf, f"{a.number}. {a.name}", w - 4, 3)
+    lines = wrap(pdf, a.title, w - 4, 3)
     for k, line in enumerate(lines):
         pdf.set_xy(x + 1.5, y + 1.5 + k * 3.4)
         pdf.cell(w - 3, 3.4, line, align="C")
@@ -686,7 +686,7 @@ def _gantt_chunk(pdf: Informe, chart: GanttScale, rows: list[ReportActivity], to
 def _gantt_row(pdf: Informe, chart: GanttScale, a: ReportActivity, y: float) -> None:
     assert a.start is not None and a.end is not None
     pdf.font(6.8)
-    label = wrap(pdf, f"{a.number}. {a.name}", GANTT_LABEL_W - 5, 2)
+    label = wrap(pdf, a.title, GANTT_LABEL_W - 5, 2)
     for k, line in enumerate(label):
         pdf.set_xy(MARGIN, y + (GANTT_ROW_H - 3.2 * len(label)) / 2 + k * 3.2)
         pdf.cell(GANTT_LABEL_W - 4, 3.2, line)

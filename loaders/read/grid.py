@@ -1,4 +1,8 @@
-"""Cell values of every sheet, read with python-calamine, in absolute (row, column) positions."""
+"""Cell values of every sheet, read with python-calamine, in absolute (row, column) positions.
+
+The same `Sheet` for every format: `read_sheets` for an .xlsx package, `read_values` for an .xls or
+.ods already checked by its own module (loaders.read.xls, loaders.read.ods).
+"""
 
 from __future__ import annotations
 
@@ -20,6 +24,8 @@ from loaders.settings import Settings
 Range = tuple[tuple[int, int], tuple[int, int]]
 MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
 DAMAGED = "El archivo .xlsx está dañado y no se puede leer; ábralo en Excel y guárdelo de nuevo."
+# The program the refusals tell the user to open the file with, by format.
+PROGRAMS = {"xlsx": "Excel", "xls": "Excel", "ods": "LibreOffice Calc"}
 # What python-calamine raises for a package or a sheet it cannot parse.
 CALAMINE_ERRORS = (python_calamine.CalamineError, ValueError, OSError, EOFError)
 
@@ -85,20 +91,62 @@ def read_sheets(package: Package, settings: Settings) -> list[Sheet]:
                 if not styles:
                     styles.append(read_style_table(package))
                 _check_dates(part, styles[0])
-            with _sheet_errors(meta.name):
-                calamine_sheet = workbook.get_sheet_by_name(meta.name)
-                height, width = calamine_sheet.height, calamine_sheet.width
-            check_size(meta.name, height, width, settings)
-            with _sheet_errors(meta.name):
-                # skip_empty_area=False: row i of the list is row i + 1 of the sheet, whatever
-                # the first used cell is, so every position below is absolute.
-                rows = calamine_sheet.to_python(skip_empty_area=False)
-                merged = list(calamine_sheet.merged_cell_ranges or [])
-            check_text_length(meta.name, rows)
-            sheets.append(Sheet(meta.name, path, rows, merged))
+            sheets.append(_read_sheet(workbook, meta.name, path, settings, "xlsx"))
     finally:
         workbook.close()
     return sheets
+
+
+def read_values(
+    data: bytes,
+    settings: Settings,
+    kind: str,
+    paths: dict[str, str],
+    merged: dict[str, list[Range]] | None = None,
+) -> list[Sheet]:
+    """The sheets of an .xls or .ods (`kind`) whose structure passed its format's checks.
+
+    `paths` names where each sheet lives in the file; `merged`, when given, the merged ranges of
+    each sheet (python-calamine gives them for .xlsx and .xls, not for .ods).
+    """
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except python_calamine.PasswordError as exc:
+        raise NotAPoaWorkbook(
+            "El archivo está protegido con contraseña; quítela y guárdelo de nuevo."
+        ) from exc
+    except CALAMINE_ERRORS as exc:
+        raise NotAPoaWorkbook(damaged_file(kind)) from exc
+    except BaseException as exc:
+        if not _is_panic(exc):
+            raise
+        raise NotAPoaWorkbook(damaged_file(kind)) from exc
+    sheets: list[Sheet] = []
+    try:
+        for meta in workbook.sheets_metadata:
+            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
+                continue
+            sheet = _read_sheet(workbook, meta.name, paths.get(meta.name, ""), settings, kind)
+            if merged is not None:
+                sheet.merged = list(merged.get(meta.name, []))
+            sheets.append(sheet)
+    finally:
+        workbook.close()
+    return sheets
+
+
+def _read_sheet(workbook, name: str, path: str, settings: Settings, kind: str) -> Sheet:
+    with _sheet_errors(name, kind):
+        calamine_sheet = workbook.get_sheet_by_name(name)
+        height, width = calamine_sheet.height, calamine_sheet.width
+    check_size(name, height, width, settings)
+    with _sheet_errors(name, kind):
+        # skip_empty_area=False: row i of the list is row i + 1 of the sheet, whatever
+        # the first used cell is, so every position below is absolute.
+        rows = calamine_sheet.to_python(skip_empty_area=False)
+        merged = list(calamine_sheet.merged_cell_ranges or [])
+    check_text_length(name, rows)
+    return Sheet(name, path, rows, merged)
 
 
 def _is_panic(exc: BaseException) -> bool:
@@ -119,17 +167,17 @@ def _check_dates(part: SheetPart, styles: StyleTable) -> None:
 
 
 @contextmanager
-def _sheet_errors(sheet: str) -> Iterator[None]:
+def _sheet_errors(sheet: str, kind: str = "xlsx") -> Iterator[None]:
     """Turn what python-calamine raises for one sheet into a refusal naming the sheet."""
     try:
         yield
     except CALAMINE_ERRORS as exc:
-        raise NotAPoaWorkbook(_damaged_sheet(sheet)) from exc
+        raise NotAPoaWorkbook(_damaged_sheet(sheet, kind)) from exc
     except BaseException as exc:
         # A panic that _check_dates did not foresee: still a refusal, never a crash.
         if not _is_panic(exc):
             raise
-        raise NotAPoaWorkbook(_damaged_sheet(sheet)) from exc
+        raise NotAPoaWorkbook(_damaged_sheet(sheet, kind)) from exc
 
 
 def check_text_length(sheet: str, rows: list[list[object]]) -> None:
@@ -158,7 +206,7 @@ def _damaged_workbook(package: Package) -> str:
                     continue
                 try:
                     SafeET.fromstring(read_part(zf, info.filename))
-                except (SafeET.ParseError, DefusedXmlException):
+                except (SafeET.ParseError, DefusedXmlException, LookupError):
                     return (
                         f"El archivo .xlsx está dañado: {what} (la parte interna "
                         f"«{info.filename}») no se pueden leer; ábralo en Excel y guárdelo de "
@@ -167,8 +215,16 @@ def _damaged_workbook(package: Package) -> str:
     return DAMAGED
 
 
-def _damaged_sheet(name: str) -> str:
+def _damaged_sheet(name: str, kind: str = "xlsx") -> str:
     return (
-        f"La hoja «{name}» del archivo .xlsx está dañada y no se puede leer; ábralo en Excel y "
+        f"La hoja «{name}» del archivo .{kind} está dañada y no se puede leer; ábralo en "
+        f"{PROGRAMS[kind]} y guárdelo de nuevo."
+    )
+
+
+def damaged_file(kind: str) -> str:
+    """The refusal of an .xls or .ods that python-calamine cannot open."""
+    return (
+        f"El archivo .{kind} está dañado y no se puede leer; ábralo en {PROGRAMS[kind]} y "
         "guárdelo de nuevo."
     )

@@ -6,6 +6,10 @@ decompressed once (within the declared-size limit), so that a damaged part is re
 name, and every sheet scanned by regular expressions for cells past the limits, which the
 <dimension> may not tell. XML that must be parsed (workbook, relationships) goes through
 defusedxml.
+
+Uploads come through `loaders.read.workbook.open_workbook`, which sends .xls (OLE2) and .ods files to
+their own modules before they get here; the refusals of those formats below only serve callers of
+`open_package` itself.
 """
 
 from __future__ import annotations
@@ -56,7 +60,7 @@ class SheetPart:
     name: str
     path: str  # path of the sheet's XML inside the zip
     # Cells holding a number below MIN_DATE_SERIAL, as (reference, value as written, style
-    # index or -1): python-calamine cannot read those as dates, see loaders.grid.
+    # index or -1): python-calamine cannot read those as dates, see loaders.read.grid.
     far_negatives: tuple[tuple[str, str, int], ...] = ()
 
 
@@ -111,7 +115,7 @@ def _parse_xml(zf: zipfile.ZipFile, name: str):
             "El archivo contiene declaraciones XML no permitidas (entidades o DTD); "
             "ábralo en Excel y guárdelo de nuevo como .xlsx."
         ) from exc
-    except SafeET.ParseError as exc:
+    except (SafeET.ParseError, LookupError) as exc:  # LookupError: an unknown encoding declared
         raise NotAPoaWorkbook(
             f"El archivo .xlsx está dañado (su parte interna «{name}» no es XML válido); "
             "ábralo en Excel y guárdelo de nuevo."
@@ -390,3 +394,4 @@ def _check_size(sheet: str, rows: int, columns: int, settings: Settings) -> None
 
 
 check_size = _check_size
+has_doctype = _has_doctype

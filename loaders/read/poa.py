@@ -5,14 +5,28 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from loaders.codes import CODES
 from loaders.errors import NotAPoaWorkbook
-from loaders.model import Activity, BudgetLine, Finding, PlanIdentity, PoaDocument
+from loaders.model import (
+    Activity,
+    BudgetLine,
+    ColumnUse,
+    Finding,
+    PlanIdentity,
+    PoaDocument,
+    SkippedRow,
+)
 from loaders.read.alignment import is_alignment_sheet, read_alignment
-from loaders.read.grid import Sheet, cell_name, read_sheets
+from loaders.read.grid import Sheet, cell_name
 from loaders.read.identity import heading_years, labelled_values, most_common, place_from_text
-from loaders.read.package import Package, open_package
-from loaders.read.styles import CellStyle, cell_styles, read_style_table
-from loaders.read.tables import CATALOG_FIELDS, SCHEDULE_FIELDS, Table, find_tables
+from loaders.read.styles import CellStyle
+from loaders.read.tables import (
+    CATALOG_FIELDS,
+    SCHEDULE_FIELDS,
+    SKIP_REASONS,
+    Table,
+    find_tables,
+)
 from loaders.read.values import (
     Invalid,
     TooLarge,
@@ -21,11 +35,13 @@ from loaders.read.values import (
     looks_like_fraction_column,
     parse_count,
     parse_date,
+    parse_label,
     parse_number,
     parse_percent,
 )
+from loaders.read.workbook import Workbook, open_workbook
 from loaders.settings import Settings
-from loaders.text import fold
+from loaders.text import fold, is_blank
 
 TEXT_FIELDS = (
     "name", "eje", "linea_estrategica", "linea_accion", "actividad_especifica", "responsable",
@@ -59,20 +75,47 @@ def read_poa_file(path: str | Path, settings: Settings, *, year: int | None = No
 
 
 def read_poa(
-    data: bytes, settings: Settings, *, file_name: str = "", year: int | None = None
+    data: bytes, settings: Settings, *, file_name: str = "", year: int | None = None,
+    area: str | None = None,
 ) -> PoaDocument:
-    """Read the bytes of a workbook. Raises NotAPoaWorkbook when it is not a readable POA."""
+    """Read the bytes of a workbook. Raises NotAPoaWorkbook when it is not a readable POA, or
+    when it holds several áreas and `area` does not name one of them."""
+    documents = read_workbook(data, settings, file_name=file_name, year=year)
+    if len(documents) == 1:
+        return documents[0]
+    return choose_area(documents, area)
+
+
+def read_workbook(
+    data: bytes, settings: Settings, *, file_name: str = "", year: int | None = None
+) -> list[PoaDocument]:
+    """Every área's POA in a workbook: one document for most workbooks, one per área for a
+    workbook that holds several. Raises NotAPoaWorkbook when it is not a readable POA."""
     try:
-        return _read_poa(data, settings, file_name=file_name, year=year)
+        return _read_workbook(data, settings, file_name=file_name, year=year)
     except NotAPoaWorkbook:
         raise
     except Exception as exc:
         raise unexpected_refusal(file_name) from exc
 
 
+def choose_area(documents: list[PoaDocument], area: str | None) -> PoaDocument:
+    """The document of the área named `area` (accents and case aside)."""
+    names = ", ".join(f"«{d.plan.area}»" for d in documents)
+    if not area:
+        raise NotAPoaWorkbook(
+            f"El libro tiene los POA de {len(documents)} áreas ({names}); elija una "
+            "(en la línea de comandos, --area NOMBRE)."
+        )
+    chosen = [d for d in documents if fold(d.plan.area) == fold(area)]
+    if not chosen:
+        raise NotAPoaWorkbook(f"El libro no tiene el área «{area}»; tiene {names}.")
+    return chosen[0]
+
+
 UNEXPECTED = (
     "No se pudo leer el libro: su contenido no tiene la forma de un POA; revise que sea "
-    "la plantilla del POA guardada como .xlsx."
+    "la plantilla del POA guardada como .xlsx, .xls u .ods."
 )
 
 
@@ -93,41 +136,117 @@ def unexpected_refusal(file_name: str, message: str = UNEXPECTED) -> NotAPoaWork
     return UnforeseenFailure(message)
 
 
-def _read_poa(data: bytes, settings: Settings, *, file_name: str, year: int | None) -> PoaDocument:
-    package = open_package(data, settings, file_name)
-    sheets = read_sheets(package, settings)
+def _read_workbook(data: bytes, settings: Settings, *, file_name: str, year: int | None
+                   ) -> list[PoaDocument]:
+    workbook = open_workbook(data, settings, file_name)
+    sheets = workbook.sheets
     if all(sheet.is_blank_row(r) for sheet in sheets for r in range(len(sheet.rows))):
         raise NotAPoaWorkbook("El libro está vacío: ninguna hoja tiene datos.")
-    tables = [table for sheet in sheets for table in find_tables(sheet)]
-    # The optional "Alineación" sheet lists Nº and Actividad too: it is never an activity table
-    # (unless the workbook has no other).
-    kept = [t for t in tables if not is_alignment_sheet(t.sheet.name)]
-    if any(t.kind == "activities" for t in kept):
-        tables = kept
-    activity_tables = [t for t in tables if t.kind == "activities"]
-    if not activity_tables:
+    tables = _tables(sheets)
+    if not any(t.kind == "activities" for t in tables):
         raise NotAPoaWorkbook(
             "No se encontró la tabla de actividades: ninguna hoja tiene un encabezado con «Nº» "
             "y «Actividad»."
         )
-    return _Reader(package, sheets, tables).document(year)
+    parts = split_areas(sheets, tables)
+    if len(parts) == 1:
+        return [_Reader(workbook, sheets, tables).document(year)]
+    documents = []
+    for area_sheets, notes in parts:
+        area_tables = _tables(area_sheets)
+        if not any(t.kind == "activities" for t in area_tables):
+            continue
+        reader = _Reader(workbook, area_sheets, area_tables)
+        reader.findings.extend(notes)
+        documents.append(reader.document(year))
+    return documents
+
+
+def _tables(sheets: list[Sheet]) -> list[Table]:
+    tables = [table for sheet in sheets for table in find_tables(sheet)]
+    # The optional "Alineación" sheet lists Nº and Actividad too: it is never an activity table
+    # (unless the workbook has no other).
+    kept = [t for t in tables if not is_alignment_sheet(t.sheet.name)]
+    return kept if any(t.kind == "activities" for t in kept) else tables
+
+
+def split_areas(sheets: list[Sheet], tables: list[Table]) -> list[tuple[list[Sheet], list[Finding]]]:
+    """The workbook cut into one part per área it states (`Área: …` outside the tables): a sheet
+    each, or a block of rows each on one sheet. One part (the whole workbook) when it names one
+    área or none. A sheet naming no área goes with the área its name mentions; otherwise its
+    tables are left out, and every part says so (never mixed into one área's POA)."""
+    headings: dict[str, list[tuple[int, str]]] = {}
+    for sheet in sheets:
+        inside = {r for t in tables if t.sheet is sheet for r in range(t.top, t.end + 1)}
+        found = []
+        for r in range(len(sheet.rows)):
+            if r in inside or len([v for v in sheet.rows[r] if not is_blank(v)]) > 3:
+                continue  # a heading is a label and its value, never a row of headers
+            if area := labelled_values(sheet, range(r, r + 1)).get("area"):
+                found.append((r, area))
+        headings[sheet.name] = found
+    names = list(dict.fromkeys(fold(a) for found in headings.values() for _, a in found))
+    if len(names) < 2:
+        return [(sheets, [])]
+    spans: dict[str, list[tuple[Sheet, int, int]]] = {name: [] for name in names}
+    unassigned: list[Sheet] = []
+    for sheet in sheets:
+        found = headings[sheet.name]
+        if not found:
+            owner = next((n for n in names if n in fold(sheet.name)), None)
+            if owner:
+                spans[owner].append((sheet, 0, len(sheet.rows)))
+            elif any(t.sheet is sheet for t in tables):
+                unassigned.append(sheet)
+            continue
+        starts = []
+        for i, (row, _) in enumerate(found):
+            before = [t.end for t in tables if t.sheet is sheet and t.top < row]
+            starts.append(0 if i == 0 else min(row, max(before, default=row - 1) + 1))
+        for i, (_, area) in enumerate(found):
+            end = starts[i + 1] if i + 1 < len(found) else len(sheet.rows)
+            spans[fold(area)].append((sheet, starts[i], end))
+    notes = [
+        Finding("UNASSIGNED_SHEET", CODES["UNASSIGNED_SHEET"],
+                f"La hoja «{sheet.name}» no dice a qué área pertenece (el libro tiene los POA de "
+                f"{len(names)} áreas); sus tablas no se tomaron en cuenta.", sheet=sheet.name)
+        for sheet in unassigned
+    ]
+    return [([_masked(sheet, [(a, b) for s, a, b in spans[name] if s is sheet])
+              for sheet in sheets if any(s is sheet for s, _, _ in spans[name])], list(notes))
+            for name in names]
+
+
+def _masked(sheet: Sheet, keep: list[tuple[int, int]]) -> Sheet:
+    """The sheet with only rows in `keep` ([start, end) spans): positions stay absolute."""
+    rows = [cells if any(a <= r < b for a, b in keep) else [] for r, cells in enumerate(sheet.rows)]
+    merged = [m for m in sheet.merged if any(a <= m[0][0] < b for a, b in keep)]
+    return Sheet(sheet.name, sheet.path, rows, merged)
 
 
 class _Reader:
-    def __init__(self, package: Package, sheets: list[Sheet], tables: list[Table]) -> None:
-        self.package = package
+    def __init__(self, workbook: Workbook, sheets: list[Sheet], tables: list[Table]) -> None:
+        self.workbook = workbook
         self.sheets = sheets
         self.tables = tables
         self.findings: list[Finding] = []
-        self.style_table = None
+        self.skipped: list[SkippedRow] = []
 
     # -- styles ---------------------------------------------------------------------------
     def _styles(self, sheet: Sheet, rows: list[int], cols: list[int]) -> dict:
-        if not sheet.path:
-            return {}
-        if self.style_table is None:
-            self.style_table = read_style_table(self.package)
-        return cell_styles(self.package, sheet.path, self.style_table, rows, cols)
+        styles = self.workbook.cell_styles(sheet, rows, cols)
+        if not self.workbook.fills_readable:
+            # _table_styles asks for a table's month columns only when no month is marked by
+            # value: then the months hang on fills this file cannot show, and the report says so.
+            for table in self.tables:
+                months = sorted(table.months.values())
+                if table.sheet is sheet and table.rows == rows and months and set(months) <= set(
+                    cols
+                ):
+                    self._finding("FILLS_NOT_READ", "warning", self.workbook.fills_not_read(
+                        sheet.name), sheet=sheet, row=table.top, col=months[0])
+                    break
+        return styles
 
     def _table_styles(self, table: Table) -> dict[tuple[int, int], CellStyle]:
         sheet, rows = table.sheet, table.rows
@@ -179,21 +298,23 @@ class _Reader:
         others = [t for t in tables if t is not primary and t.score(SCHEDULE_FIELDS) > 0]
         return primary, others
 
-    def _read_rows(self, table: Table, *, primary: bool) -> list[Activity]:
+    def _read_rows(self, table: Table, *, primary: bool) -> list[tuple[str, Activity]]:
+        """(join key, activity) for every row of the table that has a readable Nº; the others are
+        reported (finding) and listed as skipped rows."""
         sheet = table.sheet
         styles = self._table_styles(table)
         fractions = {
             name: looks_like_fraction_column([sheet.value(r, table.fields[name]) for r in table.rows])
             for name in PERCENT_FIELDS if name in table.fields
         }
-        activities: list[Activity] = []
-        seen: dict[int, int] = {}
+        read: list[tuple[str, Activity]] = []
+        seen: dict[str, int] = {}
         key = table.fields["number"]
         for r in table.rows:
             raw_number = sheet.value(r, key)
-            number = None
+            label = None
             try:
-                number = parse_count(raw_number)
+                label = parse_label(raw_number)
             except TooLarge as exc:
                 self._finding(
                     "INVALID_VALUE", "error",
@@ -202,10 +323,11 @@ class _Reader:
                     "leer.",
                     sheet=sheet, row=r, col=key,
                 )
+                self._skip(sheet, r, "unreadable number")
                 continue
             except Invalid:
                 pass
-            if number is None:
+            if label is None:
                 name_col = table.fields.get("name")
                 name = as_text(sheet.value(r, name_col)) if name_col is not None else ""
                 self._finding(
@@ -214,18 +336,24 @@ class _Reader:
                     "actividad; no se puede leer.",
                     sheet=sheet, row=r, col=key,
                 )
+                self._skip(sheet, r, "no number")
                 continue
-            if number in seen:
+            if label.key in seen:
                 self._finding(
                     "DUPLICATE_ACTIVITY", "error",
-                    f"La actividad {number} aparece dos veces en «{sheet.name}» (filas "
-                    f"{seen[number] + 1} y {r + 1}); se usa la primera.",
-                    activity=number, sheet=sheet, row=r, col=key,
+                    f"La actividad {label.written} aparece dos veces en «{sheet.name}» (filas "
+                    f"{seen[label.key] + 1} y {r + 1}); se usa la primera.",
+                    activity=label.number, sheet=sheet, row=r, col=key,
                 )
                 continue
-            seen[number] = r
-            activities.append(self._activity(table, r, number, styles, fractions, primary))
-        return activities
+            seen[label.key] = r
+            activity = self._activity(table, r, label.number, styles, fractions, primary)
+            activity.label = label.written
+            read.append((label.key, activity))
+        return read
+
+    def _skip(self, sheet: Sheet, row: int, reason: str) -> None:
+        self.skipped.append(SkippedRow(sheet.name, row + 1, reason))
 
     def _activity(self, table: Table, r: int, number: int, styles, fractions, primary) -> Activity:
         sheet = table.sheet
@@ -289,37 +417,63 @@ class _Reader:
 
     def activities(self) -> list[Activity]:
         primary, others = self._roles()
-        activities = self._read_rows(primary, primary=True)
-        by_number = {a.number: a for a in activities}
+        read = self._read_rows(primary, primary=True)
+        numbers = self._numbers(primary, read)
+        activities = [a for _, a in read]
+        for activity, number in zip(activities, numbers.values(), strict=True):
+            activity.number = number
+        by_key = dict(zip(numbers, activities, strict=True))
         for table in others:
-            matched: set[int] = set()
-            for extra in self._read_rows(table, primary=False):
-                base = by_number.get(extra.number)
+            matched: set[str] = set()
+            for key, extra in self._read_rows(table, primary=False):
+                base = by_key.get(key)
                 if base is None:
                     extra.name = extra.name_cronograma or ""
+                    if extra.number in {a.number for a in activities}:
+                        extra.number = max(a.number for a in activities) + 1
                     activities.append(extra)
-                    by_number[extra.number] = extra
+                    by_key[key] = extra
                     self._finding(
                         "UNMATCHED_ACTIVITY", "warning",
-                        f"La actividad {extra.number} está en «{table.sheet.name}» pero no en la "
+                        f"La actividad {extra.label} está en «{table.sheet.name}» pero no en la "
                         f"tabla de actividades de «{primary.sheet.name}».",
                         activity=extra.number, sheet=table.sheet,
                         row=None, col=None,
                     )
                     continue
-                matched.add(extra.number)
+                matched.add(key)
+                extra.number = base.number
                 _merge(base, extra)
-            for activity in activities:
-                if activity.number not in matched and activity.cells.get("number", ("",))[0] == (
+            for key, activity in by_key.items():
+                if key not in matched and activity.cells.get("number", ("",))[0] == (
                     primary.sheet.name
                 ) and table.rows:
                     self._finding(
                         "UNMATCHED_ACTIVITY", "warning",
-                        f"La actividad {activity.number} está en la tabla de actividades pero no "
+                        f"La actividad {activity.label} está en la tabla de actividades pero no "
                         f"en «{table.sheet.name}».",
                         activity=activity.number, sheet=primary.sheet,
                     )
         return activities
+
+    def _numbers(self, table: Table, read: list[tuple[str, Activity]]) -> dict[str, int]:
+        """Each join key's integer: the number written, or — when two labels share it (A-1 and
+        B-1) — the activity's place in the table, with a finding that says why."""
+        numbers = {key: activity.number for key, activity in read}
+        if len(set(numbers.values())) == len(numbers):
+            return numbers
+        by_number: dict[int, list[str]] = {}
+        for _, activity in read:
+            by_number.setdefault(activity.number, []).append(activity.label)
+        shared = [" y ".join(labels) for labels in by_number.values() if len(labels) > 1]
+        self._finding(
+            "ACTIVITIES_RENUMBERED", "warning",
+            f"En «{table.sheet.name}» hay claves de actividad con el mismo número "
+            f"({'; '.join(shared[:3])}{'…' if len(shared) > 3 else ''}); se numeraron del 1 al "
+            f"{len(read)} en el orden de la tabla y se conserva la clave escrita.",
+            sheet=table.sheet, row=table.top, col=table.fields["number"],
+        )
+        return {key: i for i, (key, _) in enumerate(read, start=1)}
 
     # -- budget ---------------------------------------------------------------------------
     def budget(self) -> tuple[list[BudgetLine], float | None, tuple[str, str] | None]:
@@ -438,18 +592,48 @@ class _Reader:
         return cut
 
     def missing_columns(self) -> None:
-        fields = {f for t in self.tables if t.kind == "activities" for f in t.fields}
+        tables = [t for t in self.tables if t.kind == "activities"]
+        fields = {f for t in tables for f in t.fields}
         primary, _ = self._roles()
+        seen = list(dict.fromkeys(c.header for t in tables for c in t.columns))
+        shown = ", ".join(f"«{h}»" for h in seen[:20]) + ("…" if len(seen) > 20 else "")
         for name in ("programmed", "achieved", "start", "end"):
             if name not in fields:
                 self._finding(
                     "MISSING_FIELD", "warning",
                     f"No se encontró la columna «{FIELD_LABELS[name]}» en ninguna tabla de "
-                    "actividades.", sheet=primary.sheet, row=primary.top, col=primary.fields["number"],
+                    f"actividades; encabezados vistos: {shown}.",
+                    sheet=primary.sheet, row=primary.top, col=primary.fields["number"],
                 )
+
+    def refuse_empty(self) -> None:
+        """A header was found but no row could be read as an activity: never an empty success."""
+        primary, _ = self._roles()
+        skipped = [s for s in self.skipped_rows() if s.sheet == primary.sheet.name]
+        why = "; ".join(f"fila {s.row}: {SKIP_REASONS[s.reason]}" for s in skipped[:5])
+        raise NotAPoaWorkbook(
+            f"La hoja «{primary.sheet.name}» tiene el encabezado de la tabla de actividades en la "
+            f"fila {primary.top + 1}, pero ninguna fila debajo se pudo leer como actividad"
+            + (f" ({why}{'…' if len(skipped) > 5 else ''})" if why else " (no hay filas con Nº)")
+            + "; revise la columna «Nº»."
+        )
+
+    def columns(self) -> list[ColumnUse]:
+        return [
+            ColumnUse(t.sheet.name, cell_name(c.header_row, c.col), c.header, c.field, t.kind)
+            for t in self.tables for c in t.columns
+        ]
+
+    def skipped_rows(self) -> list[SkippedRow]:
+        rows = [SkippedRow(t.sheet.name, r + 1, reason) for t in self.tables
+                for r, reason in t.skipped] + self.skipped
+        order = {s.name: i for i, s in enumerate(self.sheets)}
+        return sorted(set(rows), key=lambda s: (order.get(s.sheet, 0), s.row))
 
     def document(self, year: int | None) -> PoaDocument:
         activities = self.activities()
+        if not activities:
+            self.refuse_empty()
         self.missing_columns()
         budget, total, total_cell = self.budget()
         plan, source = self.identity(activities, year)
@@ -458,7 +642,7 @@ class _Reader:
         return PoaDocument(
             plan=plan, activities=activities, budget=budget, budget_total=total,
             budget_total_cell=total_cell, read_findings=self.findings, year_source=source,
-            alignment=alignment.links,
+            alignment=alignment.links, skipped=self.skipped_rows(), columns=self.columns(),
         )
 
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 from loaders.codes import BUDGET_CODES
 from loaders.errors import NotAPoaWorkbook
 from loaders.model import MOMENTO_LABELS, Finding, Movement, normalize_momento
-from loaders.read.grid import Sheet, cell_name, read_sheets
-from loaders.read.package import open_package
+from loaders.read.grid import Sheet, cell_name
 from loaders.read.poa import unexpected_refusal
 from loaders.read.values import Invalid, as_text, parse_date, parse_number
+from loaders.read.workbook import open_workbook
 from loaders.settings import Settings
 from loaders.text import fmt_money, header_key, is_blank
 
@@ -31,7 +31,7 @@ AMOUNT_LIMIT = 1e14
 MAX_PARTIDA = 40
 UNEXPECTED = (
     "No se pudo leer el libro de gastos: su contenido no tiene la forma esperada; revise que sea "
-    "un libro .xlsx con la tabla de movimientos."
+    "un libro .xlsx, .xls u .ods con la tabla de movimientos."
 )
 
 
@@ -220,8 +220,7 @@ def read_spending(
 def _read_spending(
     data: bytes, settings: Settings, file_name: str
 ) -> tuple[list[Movement], list[Finding]]:
-    package = open_package(data, settings, file_name)
-    sheets = read_sheets(package, settings)
+    sheets = open_workbook(data, settings, file_name).sheets
     headers = [h for h in (_find_header(s) for s in sheets) if h is not None]
     if not headers:
         raise NotAPoaWorkbook(

@@ -59,7 +59,7 @@ def read_style_table(package: Package) -> StyleTable:
         content = read_part(zf, package.styles_path)
     try:
         root = SafeET.fromstring(content)
-    except (SafeET.ParseError, DefusedXmlException) as exc:
+    except (SafeET.ParseError, DefusedXmlException, LookupError) as exc:
         raise NotAPoaWorkbook(
             "El archivo .xlsx está dañado: los formatos de las celdas (la parte interna "
             f"«{package.styles_path}») no se pueden leer; ábralo en Excel y guárdelo de nuevo."
@@ -78,12 +78,19 @@ def read_style_table(package: Package) -> StyleTable:
             xfs = [(_int(xf.get("numFmtId")), _int(xf.get("fillId"))) for xf in child]
     styles = []
     for fmt_id, fill_id in xfs:
-        code = _LITERAL.sub("", formats.get(fmt_id, ""))
-        percent = fmt_id in _PERCENT_BUILTIN or "%" in code
-        date = fmt_id in _DATE_BUILTIN or bool(_DATE_PART.search(_SECTION.sub("", code)))
+        percent, date = format_kind(formats.get(fmt_id, ""), fmt_id)
         fill = fills[fill_id] if 0 <= fill_id < len(fills) else None
         styles.append(CellStyle(percent=percent, fill=fill, date=date))
     return StyleTable(tuple(styles))
+
+
+def format_kind(code: str, builtin: int | None = None) -> tuple[bool, bool]:
+    """(percent, date) of a number format, by its code or by Excel's built-in id (the same ids
+    in .xlsx and .xls)."""
+    code = _LITERAL.sub("", code)
+    percent = builtin in _PERCENT_BUILTIN or "%" in code
+    date = builtin in _DATE_BUILTIN or bool(_DATE_PART.search(_SECTION.sub("", code)))
+    return percent, date
 
 
 def _fill_key(fill) -> str | None:

@@ -11,7 +11,15 @@ import re
 from dataclasses import dataclass, field
 
 from loaders.read.grid import Sheet
-from loaders.read.values import TooLarge, month_from_header, parse_count
+from loaders.read.values import (
+    Invalid,
+    TooLarge,
+    as_text,
+    month_from_header,
+    parse_count,
+    parse_label,
+    quarter_from_header,
+)
 from loaders.text import header_key, is_blank
 
 NUMBER_KEYS = {
@@ -25,38 +33,79 @@ SCHEDULE_FIELDS = (
 )
 MAX_HEADER_ROWS = 4
 _YEAR = re.compile(r"\b(20\d\d)\b")
-_ACHIEVED = re.compile(r"alcanzad|lograd|realizad|ejecutad|cumplid")
+_ACHIEVED = re.compile(r"alcanzad|lograd|realizad|ejecutad|cumplid|\blogros?\b")
 _PERCENT = re.compile(r"%|porcentaje|\bporc\b")
+# Words of a header that is never a field of ours, whatever else it says ("Observaciones del
+# avance" is not the %): such a column is listed as not recognised.
+_NOT_A_FIELD = re.compile(
+    r"observacion|comentario|\bnotas?\b|justificacion|evidencia|verificacion|\bfuente\b|"
+    r"\bsoporte\b|\banexo\b|\bdiferencia\b|\bvariacion\b|\bpresupuesto\b|\bcosto\b|\bimporte\b"
+)
+_COUNT_MARKERS = {"n", "no", "num", "numero", "#", "cantidad", "cant", "total"}
+
+# The words that name each field (folded, as `header_key` writes them), for the README and for the
+# column report. `classify` applies them in this order; a header that matches none fills no field.
+VOCABULARY = {
+    "number": ("nº", "n°", "no.", "num.", "número", "#", "id", "consecutivo"),
+    "declared_pct": ("%", "% de avance", "% alcanzado", "porcentaje", "porcentaje de avance",
+                     "avance (%)", "avance"),
+    "programmed_pct": ("% programado", "meta programada %"),
+    "achieved": ("meta alcanzada", "alcanzado", "alcanzada", "logrado", "logro", "realizado",
+                 "ejecutado", "cumplido", "avance (n°)"),
+    "programmed": ("meta programada", "cantidad programada", "programado", "programada", "meta"),
+    "goal": ("meta anual",),
+    "unit": ("unidad de medida", "unidad"),
+    "responsable": ("responsable", "área responsable"),
+    "start": ("inicio", "fecha de inicio", "inicia", "comienzo"),
+    "end": ("fin", "término", "fecha de término", "conclusión", "cierre", "final", "finaliza"),
+    "actividad_especifica": ("actividad específica",),
+    "linea_accion": ("línea de acción",),
+    "linea_estrategica": ("línea estratégica",),
+    "eje": ("eje", "eje estratégico"),
+    "name": ("actividad", "actividades", "nombre de la actividad", "proyecto", "descripción",
+             "acción"),
+}
 
 
 def classify(label: str) -> str | None:
-    """The activity field a column label names (label already normalised by `header_key`)."""
+    """The activity field a column label names (label already normalised by `header_key`).
+
+    A two-row header reads as one label ("avance logrado", "meta programada no"), so the
+    sub-header decides between the count and the % of a group.
+    """
     if not label:
         return None
     words = set(label.split())
     if label in NUMBER_KEYS:
         return "number"
+    if _NOT_A_FIELD.search(label):
+        return None
     if _PERCENT.search(label):
         if "programad" in label:
             return "programmed_pct"
-        if _ACHIEVED.search(label) or "avance" in label:
-            return "declared_pct"
-        return None
-    if "avance" in words and "meta" not in words:
+        if "anual" in words or "presupuest" in label:
+            return None
         return "declared_pct"
-    if "programad" in label and "cronograma" not in label:
-        return "programmed"
     if _ACHIEVED.search(label):
         return "achieved"
-    if "meta" in label and "anual" in label:
+    if "avance" in words:
+        # "Avance (N°)" is a count; "Avance" alone is the declared %.
+        return "achieved" if words & _COUNT_MARKERS else "declared_pct"
+    if "programad" in label and "cronograma" not in label:
+        return "programmed"
+    if "meta" in words and "anual" in words:
         return "goal"
+    if label in ("meta", "metas") or (
+        "meta" in words and words - {"meta", "metas"} <= _COUNT_MARKERS | {"de", "la"}
+    ):
+        return "programmed"
     if "unidad" in words and "medida" in label:
         return "unit"
     if "unidad" in words and "responsable" not in words:
         return "unit"
     if "responsable" in words:
         return "responsable"
-    if "inicio" in words or "inicia" in words:
+    if words & {"inicio", "inicia", "comienzo"}:
         return "start"
     if words & {"fin", "termino", "final", "conclusion", "cierre", "finaliza", "termina"}:
         return "end"
@@ -85,6 +134,26 @@ def classify_budget(label: str) -> str | None:
     return None
 
 
+# Why a row inside a table is not an activity (the JSON's `reason`), and how the report says it.
+SKIP_REASONS = {
+    "blank": "vacía",
+    "subtotal": "subtotal",
+    "total": "total",
+    "repeated header": "encabezado repetido",
+    "unreadable number": "Nº ilegible",
+    "no number": "sin Nº de actividad",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    col: int
+    header_row: int  # the lowest header row with text in this column
+    header: str  # the header as written, group and sub-header joined with " / "
+    field: str | None  # the field it fills; None when not recognised (or already taken)
+    month: int | None = None  # a month column of the cronograma (a quarter gives its first month)
+
+
 @dataclass
 class Table:
     sheet: Sheet
@@ -96,6 +165,8 @@ class Table:
     years: list[int] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
     end: int = 0  # last row that belongs to the table
+    columns: list[Column] = field(default_factory=list)  # every headed column, used or not
+    skipped: list[tuple[int, str]] = field(default_factory=list)  # (row, reason) inside the table
 
     def score(self, names: tuple[str, ...]) -> int:
         """How many of `names` the table has; month columns count as one schedule field."""
@@ -168,7 +239,7 @@ def _is_int_like(value: object) -> bool:
 def _header_bottom(sheet: Sheet, top: int, key_col: int) -> int:
     bottom = top
     for r in range(top + 1, min(top + MAX_HEADER_ROWS, len(sheet.rows))):
-        if sheet.is_blank_row(r) or _is_int_like(sheet.value(r, key_col)):
+        if sheet.is_blank_row(r) or _is_label(sheet.value(r, key_col)):
             break
         values = [v for v in sheet.rows[r] if not is_blank(v)]
         if not all(isinstance(v, str) or _is_year(v) for v in values):
@@ -193,6 +264,7 @@ def _build(sheet: Sheet, top: int, key_col: int, kind: str) -> Table | None:
     fields: dict[str, int] = {}
     months: dict[int, int] = {}
     years: list[int] = []
+    columns: list[Column] = []
     for c, parts in enumerate(labels):
         for part in parts:
             if _is_year(part):
@@ -202,10 +274,20 @@ def _build(sheet: Sheet, top: int, key_col: int, kind: str) -> Table | None:
         if not parts:
             continue
         label = header_key(" ".join(str(p) for p in parts))
+        header = " / ".join(as_text(p) for p in parts)
+        header_row = max(
+            (r for r in range(top, bottom + 1) if not is_blank(sheet.value(r, c))), default=top
+        )
         if kind == "activities":
-            month = month_from_header(parts[-1])
-            if month and month not in months and "fecha" not in label:
-                months[month] = c
+            quarter = quarter_from_header(parts[-1])  # before months: "Ene–Mar" is a quarter
+            month = None if quarter else month_from_header(parts[-1])
+            planned = [month] if month else (
+                [3 * quarter - 2, 3 * quarter - 1, 3 * quarter] if quarter else []
+            )
+            if planned and "fecha" not in label and not any(m in months for m in planned):
+                for m in planned:
+                    months[m] = c
+                columns.append(Column(c, header_row, header, "months", planned[0]))
                 continue
             name = classify(label)
             if c == key_col:
@@ -214,7 +296,10 @@ def _build(sheet: Sheet, top: int, key_col: int, kind: str) -> Table | None:
             name = "partida" if c == key_col else classify_budget(label)
         if name and name not in fields:
             fields[name] = c
-    table = Table(sheet, kind, top, bottom, fields, months, years)
+        else:
+            name = None
+        columns.append(Column(c, header_row, header, name))
+    table = Table(sheet, kind, top, bottom, fields, months, years, columns=columns)
     if kind == "activities":
         recognised = len(fields) - 1 + (1 if months else 0)
         if "name" not in fields or recognised < 2:
@@ -228,28 +313,93 @@ def _build(sheet: Sheet, top: int, key_col: int, kind: str) -> Table | None:
 
 
 def _activity_rows(table: Table) -> None:
+    """The table's rows: every row from the header down to the last activity, each kept as an
+    activity row or listed in `table.skipped` with its reason. The table ends at another table's
+    header, or at a row that is neither an activity nor part of the table (a title, a signature);
+    blank or stray rows after the last activity are outside it."""
     sheet, key = table.sheet, table.fields["number"]
-    data_fields = [c for f, c in table.fields.items() if f != "number"] + list(table.months.values())
+    name_col = table.fields.get("name")
+    data_fields = [c for f, c in table.fields.items() if f != "number"] + sorted(
+        set(table.months.values())
+    )
+    pending: list[tuple[int, str]] = []  # skipped rows kept only if an activity follows
     r = table.bottom + 1
     table.end = table.bottom
     while r < len(sheet.rows):
+        if sheet.is_blank_row(r):
+            pending.append((r, "blank"))
+            r += 1
+            continue
         number = sheet.value(r, key)
-        if is_blank(number):
-            if sheet.is_blank_row(r):
-                r += 1
-                continue
-            filled = sum(1 for c in data_fields if not is_blank(sheet.value(r, c)))
-            if _is_header_row(sheet, r):
-                break
+        filled = sum(1 for c in data_fields if not is_blank(sheet.value(r, c)))
+        total = _total_kind(number, sheet.value(r, name_col) if name_col is not None else None)
+        if total:
+            pending.append((r, total))
+            _keep(table, pending, None)
+            table.end = r
+        elif _repeats_header(table, r):
+            pending.append((r, "repeated header"))
+        elif _is_header_row(sheet, r):
+            break
+        elif is_blank(number):
             if filled >= 3:
-                table.rows.append(r)
-                table.end = r
-        elif _is_int_like(number):
-            table.rows.append(r)
+                _keep(table, pending, r)  # read, then reported as having no Nº
+            else:
+                pending.append((r, "no number"))
+        elif _is_label(number):
+            _keep(table, pending, r)
+        elif filled >= 3:
+            pending.append((r, "unreadable number"))
+            _keep(table, pending, None)
             table.end = r
         else:
             break
         r += 1
+
+
+def _keep(table: Table, pending: list[tuple[int, str]], row: int | None) -> None:
+    """Rows skipped so far belong to the table (an activity follows); `row` is an activity row."""
+    table.skipped.extend(pending)
+    pending.clear()
+    if row is not None:
+        table.rows.append(row)
+        table.end = row
+
+
+def _is_label(value: object) -> bool:
+    try:
+        return parse_label(value) is not None
+    except TooLarge:
+        return True  # a number all the same: its row is read, and reported
+    except Invalid:
+        return False
+
+
+_TOTAL = re.compile(r"^(sub ?total|total|suma|gran total)\b")
+
+
+def _total_kind(number: object, name: object) -> str | None:
+    """ "subtotal" or "total" when the row is a sum line (its Nº or name cell says so)."""
+    for value in (number, name):
+        if isinstance(value, str):
+            m = _TOTAL.match(header_key(value))
+            if m:
+                return "subtotal" if m.group(1).startswith("sub") else "total"
+    return None
+
+
+def _repeats_header(table: Table, r: int) -> bool:
+    """The row repeats one of the table's header rows (a header printed again on each page)."""
+    sheet = table.sheet
+    values = {c: header_key(v) for c, v in enumerate(sheet.rows[r]) if isinstance(v, str) and v.strip()}
+    if len(values) < 2:
+        return False
+    for h in range(table.top, table.bottom + 1):
+        header = {c: header_key(v) for c, v in enumerate(sheet.rows[h]) if isinstance(v, str) and v.strip()}
+        same = sum(1 for c, v in values.items() if header.get(c) == v)
+        if same >= max(2, (len(values) * 3 + 3) // 4):
+            return True
+    return False
 
 
 def _is_header_row(sheet: Sheet, r: int) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from loaders.text import MONTHS, NUMERIC, clean_number_text, fold, is_blank
@@ -12,7 +13,18 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _ABBREVIATIONS = {name[:3]: i + 1 for i, name in enumerate(MONTHS)} | {"set": 9, "sept": 9}
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/\-. ](\d{1,2})[/\-. ](\d{2}|\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T].*)?$")
-_WORDS = re.compile(r"^(\d{1,2})(?:\s+de\s+|[\s\-/.]+)([a-z]+)\.?(?:\s+de\s+|[\s\-/.]+)(\d{2}|\d{4})$")
+_WORDS = re.compile(
+    r"^(\d{1,2})(?:o|ro)?(?:\s+de\s+|[\s\-/.]+)([a-z]+)\.?,?(?:\s+del?\s+|[\s\-/.,]+)(\d{2}|\d{4})$"
+)
+# An activity's number as people write it: 1, 01, 1., 1.-, 1), A-1, A.1, Act. 1, Actividad 1, No. 1.
+_LABEL = re.compile(
+    r"^(?:(?:actividad|activ|act|no|num|n)\b\.?\s*)?(?:([a-z]{1,3})\s*[-.]?\s*)?(\d{1,9})"
+    r"\s*(?:\.-|[.)\-])?$"
+)
+_QUARTER_WORDS = {
+    "primer": 1, "primero": 1, "1er": 1, "1ro": 1, "1o": 1, "segundo": 2, "2do": 2, "2o": 2,
+    "tercer": 3, "tercero": 3, "3er": 3, "3ro": 3, "3o": 3, "cuarto": 4, "4to": 4, "4o": 4,
+}
 
 
 # The largest whole count stored (a 32-bit INTEGER column, on SQLite and on PostgreSQL).
@@ -133,6 +145,63 @@ def _month_from_word(word: str) -> int | None:
     if word in MONTHS:
         return MONTHS.index(word) + 1
     return _ABBREVIATIONS.get(word[:4]) or _ABBREVIATIONS.get(word[:3])
+
+
+@dataclass(frozen=True)
+class Label:
+    """An activity's number as written (`A-1`), its key for joining tables, and its integer."""
+
+    written: str
+    key: str  # "1" for 1, 01, 1., 1.-, 1) and Act. 1; "a-1" for A-1 and A.1
+    number: int
+
+
+def parse_label(value: object) -> Label | None:
+    """The activity number a cell holds, as people write it; None when blank.
+
+    Raises Invalid when the cell holds something else (a text, a fraction such as 1.5) and
+    TooLarge for a whole number beyond what can be stored.
+    """
+    if is_blank(value) or isinstance(value, bool):
+        if is_blank(value):
+            return None
+        raise Invalid(str(value))
+    if isinstance(value, int | float):
+        number = parse_count(value)
+        return Label(str(number), str(number), number)
+    written = str(value).strip()
+    m = _LABEL.match(fold(written))
+    if not m:
+        raise Invalid(written)
+    prefix, digits = m.groups()
+    number = int(digits)
+    if number > MAX_COUNT:
+        raise TooLarge(written, MAX_COUNT)
+    key = f"{prefix}-{number}" if prefix else str(number)
+    return Label(written, key, number)
+
+
+def quarter_from_header(value: object) -> int | None:
+    """The quarter a header cell names: `T1`, `1er trimestre`, `Trimestre 1`, `Ene–Mar`."""
+    if not isinstance(value, str):
+        return None
+    text = fold(value).replace("–", "-").replace("—", "-")
+    words = re.findall(r"[a-z0-9]+", text)
+    if not words:
+        return None
+    if len(words) == 1 and (m := re.fullmatch(r"(?:t|q|trim)([1-4])|([1-4])t", words[0])):
+        return int(m.group(1) or m.group(2))
+    if any(w.startswith("trim") for w in words) and len(words) <= 3:
+        for w in words:
+            if w in _QUARTER_WORDS:
+                return _QUARTER_WORDS[w]
+            if w in ("1", "2", "3", "4"):
+                return int(w)
+        return None
+    months = [m for m in (_month_from_word(w) for w in words if len(w) >= 3) if m]
+    if len(words) == 2 and len(months) == 2 and months[1] - months[0] == 2 and months[0] % 3 == 1:
+        return (months[0] + 2) // 3
+    return None
 
 
 def month_from_header(value: object) -> int | None:

@@ -126,7 +126,8 @@ def load_version(session: Session, version_id: int) -> LoadedVersion | None:
     plan = session.get(Plan, version.plan_id)
     activities = [
         Activity(
-            number=r.number, name=r.name, name_cronograma=r.name_cronograma, eje=r.eje,
+            number=r.number, label=r.label or "", name=r.name,
+            name_cronograma=r.name_cronograma, eje=r.eje,
             linea_estrategica=r.linea_estrategica, linea_accion=r.linea_accion,
             actividad_especifica=r.actividad_especifica, responsable=r.responsable, unit=r.unit,
             goal=r.goal, programmed=r.programmed, programmed_pct=r.programmed_pct,

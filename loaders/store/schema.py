@@ -86,6 +86,7 @@ class ActivityRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("version.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
+    label: Mapped[str | None] = mapped_column(String(40), nullable=True)  # as written ("A-1")
     name: Mapped[str] = mapped_column(Text, default="")
     name_cronograma: Mapped[str | None] = mapped_column(Text, nullable=True)
     eje: Mapped[str] = mapped_column(Text, default="")

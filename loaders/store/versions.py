@@ -14,7 +14,7 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from loaders.model import Finding, PlanIdentity, PoaDocument
+from loaders.model import Activity, Finding, PlanIdentity, PoaDocument
 from loaders.store.engine import WRITE
 from loaders.store.errors import write_transaction
 from loaders.store.schema import (
@@ -36,10 +36,11 @@ class Upload:
 
     data: bytes
     file_name: str
-    sha256: str
+    sha256: str  # the file's SHA-256; with the área for a workbook of several áreas
     doc: PoaDocument
     findings: list[Finding]
     as_of: date
+    areas: int = 1  # how many áreas' POAs the workbook holds
 
 
 @dataclass(frozen=True)
@@ -140,22 +141,25 @@ def store_upload(
     return StoredVersion(plan_id, version_id, number, upload.sha256, upload.findings)
 
 
+def activity_values(version_id: int, a: Activity) -> dict:
+    """The `activity` row that stores `a`, column for column."""
+    return {
+        "version_id": version_id, "number": a.number, "label": a.label[:40] or None,
+        "name": a.name, "name_cronograma": a.name_cronograma, "eje": a.eje,
+        "linea_estrategica": a.linea_estrategica, "linea_accion": a.linea_accion,
+        "actividad_especifica": a.actividad_especifica, "responsable": a.responsable,
+        "unit": a.unit, "goal": a.goal, "programmed": a.programmed,
+        "programmed_pct": a.programmed_pct, "achieved": a.achieved,
+        "declared_pct": a.declared_pct, "start": a.start, "end": a.end,
+        "months_planned": list(a.months_planned),
+        "cells": {k: list(v) for k, v in a.cells.items()},
+    }
+
+
 def _insert_rows(session: Session, version_id: int, doc: PoaDocument) -> None:
     if doc.activities:
-        session.execute(insert(ActivityRow), [
-            {
-                "version_id": version_id, "number": a.number, "name": a.name,
-                "name_cronograma": a.name_cronograma, "eje": a.eje,
-                "linea_estrategica": a.linea_estrategica, "linea_accion": a.linea_accion,
-                "actividad_especifica": a.actividad_especifica, "responsable": a.responsable,
-                "unit": a.unit, "goal": a.goal, "programmed": a.programmed,
-                "programmed_pct": a.programmed_pct, "achieved": a.achieved,
-                "declared_pct": a.declared_pct, "start": a.start, "end": a.end,
-                "months_planned": list(a.months_planned),
-                "cells": {k: list(v) for k, v in a.cells.items()},
-            }
-            for a in doc.activities
-        ])
+        session.execute(insert(ActivityRow), [activity_values(version_id, a)
+                                              for a in doc.activities])
     if doc.budget:
         session.execute(insert(BudgetRow), [
             {

@@ -30,6 +30,7 @@ from loaders.read.poa import read_poa
 from loaders.settings import Settings
 from loaders.store.engine import create_schema, make_engine
 from loaders.store.schema import ActivityRow, Plan, Version
+from loaders.store.versions import activity_values
 from tests.bench.common import CORTE, Measurement, alternate
 from tests.bench.workbooks import large_workbook
 from tests.paths import SAMPLE_WORKBOOK
@@ -40,21 +41,7 @@ TARGETS = {"sample": 3.0, "large": 1.2}
 
 def activity_rows(data: bytes, settings: Settings, version_id: int) -> list[dict]:
     """The activity rows an import of `data` stores, column for column (as loaders.store)."""
-    doc = read_poa(data, settings)
-    return [
-        {
-            "version_id": version_id, "number": a.number, "name": a.name,
-            "name_cronograma": a.name_cronograma, "eje": a.eje,
-            "linea_estrategica": a.linea_estrategica, "linea_accion": a.linea_accion,
-            "actividad_especifica": a.actividad_especifica, "responsable": a.responsable,
-            "unit": a.unit, "goal": a.goal, "programmed": a.programmed,
-            "programmed_pct": a.programmed_pct, "achieved": a.achieved,
-            "declared_pct": a.declared_pct, "start": a.start, "end": a.end,
-            "months_planned": list(a.months_planned),
-            "cells": {k: list(v) for k, v in a.cells.items()},
-        }
-        for a in doc.activities
-    ]
+    return [activity_values(version_id, a) for a in read_poa(data, settings).activities]
 
 
 def calamine_read(data: bytes) -> int:

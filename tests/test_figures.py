@@ -154,6 +154,14 @@ def test_gauge_title_starts_with_number_and_name_and_meta_says_which_activity():
     assert fig.layout.meta["name"] == "Feria binacional"
 
 
+def test_gauge_and_gantt_name_an_activity_by_its_label_as_written():
+    labelled = activity(number=3, name="Feria binacional", label="B-1")
+    assert gauge(labelled).data[0].title.text.startswith("<b>B-1. Feria binacional</b>")
+    rows = [labelled, activity(number=4, name="Becas", label="2)")]
+    assert sorted(bars_by_label(gantt(rows, today=TODAY, year=2026))) == [
+        "2) Becas", "B-1. Feria binacional"]
+
+
 def test_gauge_shortens_a_long_name_in_the_title_but_keeps_it_whole_in_meta():
     name = (
         "Gestión de trámites de doble nacionalidad y apostillado de actas de nacimiento "

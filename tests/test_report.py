@@ -293,6 +293,24 @@ def test_formula_like_activity_name_comes_out_escaped_as_text(tmp_path):
     assert HYPERLINK in pdf_text(pdf)  # the PDF shows the text as it is: nothing runs there
 
 
+def test_activities_numbered_with_letters_keep_their_labels_in_the_report(tmp_path):
+    wb = openpyxl.load_workbook(SAMPLE_WORKBOOK)
+    for sheet, first in (("POA", 10), ("Cronograma", 6)):
+        for n in range(1, 17):
+            wb[sheet].cell(first + n - 1, 1).value = f"A-{n}"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    loaded, movements, settings = _stored(tmp_path, buffer.getvalue())
+    data = build_report(loaded, CORTE, settings, movements, generated_at=GENERATED)
+    assert [a.label for a in data.activities][:3] == ["A-1", "A-2", "A-3"]
+    assert data.activities[1].title == "A-2. Apoyo a deportados"
+    pdf = tmp_path / "letras.pdf"
+    pdf.write_bytes(report_pdf(data))
+    text = pdf_text(pdf)
+    assert "A-2 Apoyo a deportados" in " ".join(text.split())  # the semáforo table
+    assert "A-7 Reuniones" in " ".join(text.split())  # the invalid dates, by their label
+
+
 # -- the download routes -------------------------------------------------------------------------
 
 

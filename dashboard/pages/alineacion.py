@@ -91,7 +91,7 @@ def _matrix_table(table_id: str, kind: str, columns: Sequence[tuple[str, str]], 
                 html.Span("OIM", className="d-none d-print-inline"),  # narrow paper
             ], className="iom-mark", title="Su línea de acción viene del informe de la OIM")]
         rows.append(html.Tr(
-            [html.Td(a.number), html.Td(name, className="alineacion-activity")]
+            [html.Td(a.label or a.number), html.Td(name, className="alineacion-activity")]
             + [_cell(kind, code, a.number, cells, classes[code]) for code, _ in columns],
             id=f"{table_id}-row-{a.number}",
         ))

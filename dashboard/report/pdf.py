@@ -456,7 +456,7 @@ def _activity_table(pdf: Informe) -> None:
     headings = ("Nº", "Actividad", "Meta programada", "Meta alcanzada", "Avance real",
                 "Esperado al corte", "Semáforo", "Estado")
     rows = [
-        [str(a.number), a.name, count(a.programmed), count(a.achieved), pct(a.real_pct),
+        [a.label or str(a.number), a.name, count(a.programmed), count(a.achieved), pct(a.real_pct),
          pct(a.expected_pct), a.semaforo_text, _status_text(a)]
         for a in data.activities
     ]
@@ -604,7 +604,7 @@ def _gantt(pdf: Informe) -> None:
     if invalid:
         pdf.subtitle("Actividades que no se pueden dibujar")
         _table(pdf, (10, 90, pdf.epw - 100), ("Nº", "Actividad", "Motivo"),
-               [[str(a.number), a.name, reason] for a, reason in invalid], size=7.8,
+               [[a.label or str(a.number), a.name, reason] for a, reason in invalid], size=7.8,
                aligns=("CENTER", "LEFT", "LEFT"))
 
 

@@ -1,6 +1,6 @@
 """WSGI entry point for several worker processes::
 
-    gunicorn -w 4 -b 0.0.0.0:8050 dashboard.wsgi:server
+    gunicorn -c python:dashboard.gunicorn_conf dashboard.wsgi:server
 
 Every worker imports this module and builds its own app with `create_app()`: its own engine and
 connection pool, nothing shared in memory. Sessions are signed cookies checked against the database

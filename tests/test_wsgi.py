@@ -39,7 +39,8 @@ def _free_port() -> int:
 
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("POA_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("POA_") and k != "GUNICORN_CMD_ARGS"}
     env.update(POA_DATA_DIR=str(data_dir), POA_LECTURA_ABIERTA="1", **extra)
     return env
 
@@ -173,3 +174,47 @@ def test_a_second_process_seeding_at_the_same_moment_leaves_it_quietly(tmp_path,
     assert spending == 1
     assert [r.levelname for r in caplog.records] == ["INFO"]
     assert "another process" in caplog.records[0].getMessage()
+
+
+def _until_every_worker_serves(base: str, log: Path, workers: int) -> None:
+    """Wait (bounded) until `workers` different worker processes have answered a request."""
+    deadline = time.monotonic() + START_DEADLINE
+    seen: set[str] = set()
+    while len(seen) < workers and time.monotonic() < deadline:
+        requests.get(base + "/ingresar", timeout=30)
+        seen = set(re.findall(r"^<?(\d+)>? GET /ingresar 200", log.read_text(), re.M))
+    assert len(seen) >= workers, log.read_text()
+
+
+def test_slow_clients_do_not_stop_the_threaded_workers(tmp_path):
+    """Eight sockets sending their headers a byte at a time: /ingresar still answers in 2 s."""
+    data_dir = tmp_path / "datos"
+    log = tmp_path / "gunicorn.log"
+    port = _free_port()
+    env = _env(data_dir, POA_BIND=f"127.0.0.1:{port}", POA_WORKERS="2")
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [str(GUNICORN), "-c", "python:dashboard.gunicorn_conf", "--access-logfile", "-",
+             "--access-logformat", "%(p)s %(m)s %(U)s %(s)s", "dashboard.wsgi:server"],
+            cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    slow: list[socket.socket] = []
+    try:
+        _wait_until_up(proc, base, log)
+        _until_every_worker_serves(base, log, workers=2)
+        for _ in range(8):
+            s = socket.create_connection(("127.0.0.1", port), timeout=5)
+            s.sendall(b"GET /ingresar HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            slow.append(s)
+        time.sleep(1.0)  # the slow requests now hold what they can
+        for s in slow:
+            s.sendall(b"a")  # still alive, still incomplete
+        started = time.monotonic()
+        answer = requests.get(base + "/ingresar", timeout=10)
+        elapsed = time.monotonic() - started
+        assert answer.status_code == 200 and "Ingresar" in answer.text
+        assert elapsed < 2.0, f"/ingresar took {elapsed:.2f} s behind 8 slow clients"
+    finally:
+        for s in slow:
+            s.close()
+        assert _stop(proc) == 0

@@ -11,7 +11,7 @@ import dash
 from sqlalchemy.orm import Session
 
 import sample_data
-from dashboard import auth, downloads, feedback, layout, security
+from dashboard import auth, downloads, feedback, layout, request_limits, security
 from dashboard.report import routes as report_routes
 from dashboard.services import EXTENSION, Services
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         ],
     )
     app.server.extensions[EXTENSION] = services
+    request_limits.register(app)  # before the gate: sizes checked before anything is parsed
     auth.register(app, settings)
     # Uploads arrive base64-encoded inside the callback's JSON: 4/3 of the file plus some room.
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings.max_file_mb * MB * 4 / 3 + MB)

@@ -49,6 +49,6 @@ def test_server_errors_answer_in_spanish_without_a_traceback(tmp_path):
     broken = client.post("/_dash-update-component", data=b"{no es json",
                          content_type="application/json")
     text = broken.get_data(as_text=True)
-    assert broken.status_code == 403  # the gate refuses a body it cannot match to a callback
-    assert broken.get_json() == {"error": "Operación no permitida."}
+    assert broken.status_code == 400  # a body that is not a callback request
+    assert broken.get_json() == {"error": "Solicitud mal formada."}
     assert "Traceback" not in text and "File \"" not in text

@@ -20,6 +20,10 @@ from collections.abc import Sequence
 import dash
 import flask
 
+from dashboard.services import get_services
+
+HSTS = "max-age=31536000; includeSubDomains"
+CACHEABLE = ("/assets/", "/_dash-component-suites/")  # the same for everyone: may be cached
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -58,4 +62,10 @@ def register(app: dash.Dash) -> None:
         # csp_hashes() also moves callbacks registered with `dash.clientside_callback` into the
         # app, as Dash's own index page does.
         response.headers["Content-Security-Policy"] = content_security_policy(app.csp_hashes())
+        settings = get_services().settings
+        if settings.secure_cookies:  # served over HTTPS: browsers must never come back over HTTP
+            response.headers["Strict-Transport-Security"] = HSTS
+        if not settings.public_read and not flask.request.path.startswith(CACHEABLE):
+            # Closed reading: no page, callback answer or download stays in a cache.
+            response.headers["Cache-Control"] = "no-store"
         return response

@@ -78,3 +78,13 @@ def activity_title(label: str, number: int, name: str) -> str:
     """ "3. Apostillado", "A-1. Ferias", "2) Becas": the number as the workbook writes it."""
     shown = label or str(number)
     return f"{shown}{'' if shown[-1] in '.)-' else '.'} {name}".rstrip()
+
+
+def fit_file_name(name: str, limit: int = 300) -> str:
+    """A file name cut to `limit` characters keeping its extension ("informe…muy largo….xlsx")."""
+    if len(name) <= limit:
+        return name
+    stem, dot, ext = name.rpartition(".")
+    ext = f".{ext}" if dot and len(ext) <= 10 else ""
+    stem = stem if ext else name
+    return stem[: limit - len(ext) - 1] + "…" + ext

@@ -311,6 +311,77 @@ def test_activities_numbered_with_letters_keep_their_labels_in_the_report(tmp_pa
     assert "A-7 Reuniones" in " ".join(text.split())  # the invalid dates, by their label
 
 
+def _long(length: int, start: str = "Apoyo a deportados") -> str:
+    """A text of `length` characters: words, then one run without spaces to its end."""
+    words = (start + " con gestión binacional y seguimiento" * 40)[:min(length, 1500)]
+    return words + "x" * (length - len(words))
+
+
+def _with_name(name: str) -> bytes:
+    """The sample with activity 2 named `name` (POA!B11 and Cronograma!B7)."""
+    wb = openpyxl.load_workbook(SAMPLE_WORKBOOK)
+    wb["POA"]["B11"].value = name
+    wb["Cronograma"]["B7"].value = name
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("length", [3_000, 32_767])
+def test_pdf_cuts_an_activity_name_as_long_as_a_cell_and_excel_keeps_it(length, tmp_path):
+    name = _long(length)
+    loaded, movements, settings = _stored(tmp_path, _with_name(name))
+    data = build_report(loaded, CORTE, settings, movements, generated_at=GENERATED)
+    assert data.activities[1].name == name
+    # a finding, a budget finding, a partida, the area and the alignment just as long
+    message = _long(length, "La meta no cuadra")
+    finding = dataclasses.replace(data.findings[0], severity="error", message=message)
+    budget = dataclasses.replace(data.budget_rows[0], name=_long(length, "Materiales de oficina"))
+    data = dataclasses.replace(
+        data, findings=(*data.findings, finding),
+        budget_findings=(*data.budget_findings,
+                         dataclasses.replace(finding, message=_long(length, "Movimiento"))),
+        budget_rows=(budget, *data.budget_rows[1:]),
+        identity=dataclasses.replace(data.identity, area=_long(length, "Migrantes"),
+                                     direccion=_long(length, "Dirección"),
+                                     objetivo=_long(length, "Atender")),
+        alignment_gaps=(_long(length, "Fracción I"),), alignment_note=_long(length, "Nota"))
+    pdf = tmp_path / "largo.pdf"
+    pdf.write_bytes(report_pdf(data))
+    assert 5 <= pdf_pages(pdf) <= 12
+    text = pdf_text(pdf)
+    for start in ("Apoyo a deportados con gestión", "La meta no cuadra con", "Movimiento con",
+                  "Materiales de oficina con", "Migrantes con", "Fracción I con", "Nota con",
+                  "Atender con"):
+        assert start in text, start
+    assert "…" in text and "x" * 500 not in text
+    assert len(text) < 40_000  # cut, not printed whole
+    # the Excel report holds every text whole (an Excel cell holds 32,767 characters)
+    wb = openpyxl.load_workbook(io.BytesIO(report_xlsx(data)))
+    assert wb["Actividades"]["B3"].value == name
+    messages = [c.value for c in wb["Hallazgos"]["H"]]
+    assert message in messages
+
+
+def test_pdf_route_answers_for_an_activity_name_as_long_as_a_cell(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / SAMPLE_WORKBOOK.name).write_bytes(_with_name(_long(32_767)))
+    shutil.copy(SPENDING, seeds / SPENDING.name)
+    app = create_app(Settings(data_dir=tmp_path / "data",
+                              sample_workbook=seeds / SAMPLE_WORKBOOK.name))
+    try:
+        client = app.server.test_client()
+        response = client.get("/descargas/informe/1.pdf?corte=2026-11-21")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF")
+        routed = tmp_path / "ruta.pdf"
+        routed.write_bytes(response.data)
+        assert "Apoyo a deportados con gestión" in pdf_text(routed)
+        assert client.get("/descargas/informe/1.xlsx?corte=2026-11-21").status_code == 200
+    finally:
+        app.server.extensions["tablero_poa"].engine.dispose()
+
+
 # -- the download routes -------------------------------------------------------------------------
 
 

@@ -1,4 +1,7 @@
-"""Budget figures: pure functions from EAEPE rows and monthly series to plotly figures."""
+"""Budget figures: pure functions from EAEPE rows and monthly series to plotly figures.
+
+Partida names, capítulos and conceptos come from a workbook: `plain_text` before Plotly.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,7 @@ from datetime import date
 
 import plotly.graph_objects as go
 
+from dashboard.figures.markup import plain_text
 from dashboard.figures.poa import _style
 from loaders.text import fmt_money
 
@@ -16,7 +20,7 @@ COLORS = {"aprobado": "#95a5a6", "modificado": "#2c3e50", "ejercido": "#18bc9c",
 
 def by_partida(rows: Sequence) -> go.Figure:
     """Approved vs modified vs ejercido per partida (grouped bars, amounts written on hover)."""
-    labels = [f"{r.partida} {r.name[:28]}" for r in rows]
+    labels = [plain_text(f"{r.partida} {r.name[:28]}") for r in rows]
     fig = go.Figure()
     for key, title in (("aprobado", "Aprobado"), ("modificado", "Modificado"),
                        ("ejercido", "Ejercido")):
@@ -58,21 +62,27 @@ def drilldown(rows: Sequence) -> go.Figure:
     ids, labels, parents, values, texts = [], [], [], [], []
     totals: dict[str, float] = {}
     spent: dict[str, float] = {}
+    shown: dict[str, tuple[str, str]] = {}  # id -> (parent id, label)
     for r in rows:
-        for key in (r.capitulo, f"{r.capitulo}/{r.concepto}"):
+        capitulo = plain_text(r.capitulo)
+        concepto = f"{capitulo}/{plain_text(r.concepto)}"
+        shown.setdefault(capitulo, ("", capitulo))
+        shown.setdefault(concepto, (capitulo, plain_text(r.concepto)))
+        for key in (capitulo, concepto):
             totals[key] = totals.get(key, 0) + r.modificado
             spent[key] = spent.get(key, 0) + r.ejercido
     for key in totals:
-        parent, _, label = key.rpartition("/")
+        parent, label = shown[key]
         ids.append(key)
         labels.append(label)
         parents.append(parent)
         values.append(max(totals[key], 0))
         texts.append(f"Ejercido {fmt_money(spent[key])} de {fmt_money(totals[key])}")
     for r in rows:
-        ids.append(f"{r.capitulo}/{r.concepto}/{r.partida}")
-        labels.append(f"{r.partida} {r.name}")
-        parents.append(f"{r.capitulo}/{r.concepto}")
+        parent = f"{plain_text(r.capitulo)}/{plain_text(r.concepto)}"
+        ids.append(f"{parent}/{plain_text(r.partida)}")
+        labels.append(plain_text(f"{r.partida} {r.name}"))
+        parents.append(parent)
         values.append(max(r.modificado, 0))
         texts.append(f"Ejercido {fmt_money(r.ejercido)} de {fmt_money(r.modificado)}")
     fig = go.Figure(go.Treemap(

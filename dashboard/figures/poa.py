@@ -8,7 +8,8 @@ figure's data. `gauge`, `gantt` and `semaforo_bar` wrap the same dict in a `go.F
 No I/O, no Dash, no module state changed. Text is Spanish, numbers use Mexican separators (decimal
 point, comma for thousands: `separators=".,"`), and the semáforo is always carried by a word and an
 icon as well as by its colour. Month names on date axes come from the Plotly "es" locale the app
-loads, so no month name is written here.
+loads, so no month name is written here. User text (names, labels) goes through
+`markup.plain_text` before a figure receives it: Plotly reads its strings as markup.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from functools import cache
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard.figures.markup import plain_text
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.check.progress import Thresholds, semaforo
 from loaders.text import activity_title
@@ -106,7 +108,7 @@ def _status_line(key: str | None, status_label: str) -> str:
     word = SEMAFORO_WORDS[key]
     if not status_label or status_label == word:
         return f"{icon} {word}"
-    return f"{icon} {word} — {status_label}"
+    return f"{icon} {word} — {plain_text(status_label)}"
 
 
 def _nice_step(span: float, ticks: int = 5) -> int:
@@ -197,7 +199,7 @@ def gauge_spec(a: ActivityView) -> dict:
     expected = expected_count(a)
 
     name_lines = wrap_name(a.title)
-    lines = [f"<b>{line}</b>" for line in name_lines]
+    lines = [f"<b>{plain_text(line)}</b>" for line in name_lines]
     lines.append(_status_line(a.semaforo, a.status_label))
     if a.pct_mismatch:
         lines.append(
@@ -238,7 +240,7 @@ def gauge_spec(a: ActivityView) -> dict:
         "domain": {"x": [0, 1], "y": [0, 1]},
     }
     top = TITLE_LINE_PX * len(lines) + 12
-    return _spec([indicator], {"meta": {"activity": a.number, "name": a.name}},
+    return _spec([indicator], {"meta": {"activity": a.number, "name": plain_text(a.name)}},
                  height=GAUGE_PLOT_PX + top + 8, margin={"l": 28, "r": 28, "t": top, "b": 8})
 
 
@@ -275,12 +277,12 @@ def _drawable(rows: Sequence[ActivityView]) -> list[ActivityView]:
 
 
 def _row_labels(rows: Sequence[ActivityView]) -> list[str]:
-    """ "{number}. {short name}" per row; a repeated label (a duplicated Nº) gets a suffix so that
-    two activities never share a row."""
+    """ "{number}. {short name}" per row, as plain text (`plain_text`); a repeated label (a
+    duplicated Nº) gets a suffix so that two activities never share a row."""
     seen: dict[str, int] = {}
     labels = []
     for a in rows:
-        label = activity_title(a.label, a.number, short_name(a.name, 40))
+        label = plain_text(activity_title(a.label, a.number, short_name(a.name, 40)))
         seen[label] = seen.get(label, 0) + 1
         labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
     return labels
@@ -332,12 +334,12 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
             "customdata": [
                 [
                     a.number,
-                    a.name,
+                    plain_text(a.name),
                     fmt_date(a.start) if a.start else "",
                     fmt_date(a.end) if a.end else "",
                     fmt_pct(a.real_pct, 1),
                     fmt_pct(a.expected_pct, 1),
-                    a.status_label,
+                    plain_text(a.status_label),
                 ]
                 for a, _ in group
             ],
@@ -358,7 +360,7 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
             if 1 <= month <= 12:
                 months_x.append(date(year, month, 15).isoformat())
                 months_y.append(label)
-                months_text.append(a.title)
+                months_text.append(plain_text(a.title))
     if months_x:
         traces.append({
             "type": "scatter",
@@ -579,7 +581,7 @@ def index_bullet(
 
 def index_history(points: Sequence[tuple[str, float | None]]) -> go.Figure:
     """Índice de Eficiencia of each version, in upload order: (label, index %) pairs."""
-    labels = [label for label, _ in points]
+    labels = [plain_text(label) for label, _ in points]
     values = [value for _, value in points]
     fig = go.Figure(
         go.Scatter(
@@ -605,7 +607,8 @@ def achieved_history(
     fig = go.Figure(
         go.Heatmap(
             z=[[None if v is None else v for v in row] for row in achieved],
-            x=list(versions), y=list(activities), text=text, texttemplate="%{text}",
+            x=[plain_text(v) for v in versions], y=[plain_text(a) for a in activities],
+            text=text, texttemplate="%{text}",
             colorscale="Blues", showscale=False,
             hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
         )

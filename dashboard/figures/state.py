@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from dashboard.figures.markup import plain_text
 from dashboard.figures.poa import _spec
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS
 
@@ -24,7 +25,7 @@ def semaforo_stack_spec(tallies: Sequence) -> dict:
     with the number of groups, never with the number of activities. A plain dict (the page
     sends it as is); `semaforo_stack` gives the validated `go.Figure`.
     """
-    names = [t.name for t in tallies]
+    names = [plain_text(t.name) for t in tallies]  # municipio or area: typed by a user
     bars = []
     for key in LAYERS:
         values = [t.sin_datos if key is None else getattr(t, key) for t in tallies]

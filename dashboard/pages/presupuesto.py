@@ -226,6 +226,21 @@ def layout(**query) -> html.Div:
     ])
 
 
+NOT_THIS_POA = ("El POA que indica la dirección de la página no existe o no es el que se muestra; "
+                "no se guardó nada. Vuelva a abrir la página desde el menú.")
+
+
+def write_data(search: str | None):
+    """The page's data for a write, or a refusal when the address names a POA (`?poa=`) that is
+    not the one the data resolves to: a write never falls back to another POA."""
+    query = query_from_search(search)
+    data = page_data(query)
+    asked = query.get("poa")
+    if data is not None and asked not in (None, "") and str(asked) != str(data.plan.id):
+        return None, dbc.Alert(NOT_THIS_POA, color="danger", id="movement-error")
+    return data, None
+
+
 def register_callbacks(app: dash.Dash) -> None:
     @auth.callback(
         app, auth.BUDGET,
@@ -238,7 +253,9 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def register_movement(n_clicks, day, partida, concepto, momento, amount, search):
-        data = page_data(query_from_search(search))
+        data, refused = write_data(search)
+        if refused is not None:
+            return refused, no_update
         if not n_clicks or data is None:
             return no_update, no_update
         auth.require_budget(data.plan.id)
@@ -275,7 +292,9 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def reverse(clicks, search):
         trigger = ctx.triggered_id
-        data = page_data(query_from_search(search))
+        data, refused = write_data(search)
+        if refused is not None:
+            return refused, no_update
         if not trigger or not any(clicks or []) or data is None:
             return no_update, no_update
         auth.require_budget(data.plan.id)
@@ -301,7 +320,9 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def upload_spending(contents, filename, search):
-        data = page_data(query_from_search(search))
+        data, refused = write_data(search)
+        if refused is not None:
+            return refused, no_update
         if not contents or data is None:
             return no_update, no_update
         auth.require_budget(data.plan.id)

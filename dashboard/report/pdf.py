@@ -6,6 +6,9 @@ and the same data always gives the same file. Letter size, portrait (the EAEPE p
 for its twelve columns); a header and a footer with the POA, the fecha de corte and «Página N
 de M» on every page (the cover has the footer only); long tables split across pages repeating
 their header row. The semáforo is always written with its icon and word, never colour alone.
+Text from a workbook may be as long as an Excel cell: where it has a fixed room (a table cell, a
+gauge title, a Gantt label, a heading) it is cut with «…» (`fit`, `wrap`, `clip`), so that every
+row fits on a page; the Excel report keeps it whole.
 
 Text needs a Unicode TrueType font (accents, ñ, ■ ▲ ●, ⚠): DejaVu Sans, from Debian's
 `fonts-dejavu-core` (or `assets/fonts/` when a deployment ships the files there).
@@ -55,6 +58,11 @@ MARK = (31, 31, 31)
 PLANNED = (95, 99, 104)
 # The amarillo of the screen is too light for text on white paper: a darker ochre for words.
 TEXT_ON_WHITE = {"amarillo": "#8a6a00"}
+# The most lines a table cell, a cover value or a paragraph of workbook text takes before it is cut
+# with «…» (the Excel report keeps every text whole).
+CELL_LINES = 10
+COVER_LINES = 4
+PARAGRAPH_LINES = 12
 MONTH_ABBR = ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic")
 
 
@@ -109,20 +117,39 @@ def wrap(pdf: FPDF, text: str, width: float, max_lines: int = 2) -> list[str]:
     for word in text.split():
         if lines and pdf.get_string_width(f"{lines[-1]} {word}") <= width:
             lines[-1] = f"{lines[-1]} {word}"
+        elif len(lines) == max_lines:  # no room for another line: the rest is left out
+            lines[-1] = fit(pdf, f"{lines[-1]} {word}", width)
+            break
         else:
             lines.append(word)
-    if len(lines) > max_lines:
-        lines = [*lines[: max_lines - 1], fit(pdf, " ".join(lines[max_lines - 1:]), width)]
     return [fit(pdf, line, width) for line in lines] or [""]
 
 
 def fit(pdf: FPDF, text: str, width: float) -> str:
-    """`text` cut with «…» so that it is no wider than `width` in the current font."""
+    """`text` cut with «…» so that it is no wider than `width` in the current font. The cut is
+    found by bisection: a name may be as long as an Excel cell (32,767 characters)."""
+    text = " ".join(text.split())
     if pdf.get_string_width(text) <= width:
         return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip(" ,;:.-") + "…"
+    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] + "…" does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if pdf.get_string_width(text[:middle] + "…") <= width:
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip(" ,;:.-") + "…"
+
+
+def clip(pdf: FPDF, text: str, width: float, max_lines: int) -> str:
+    """`text` as it is when it takes at most about `max_lines` lines of `width` in the current
+    font, else cut with «…» to that many lines: a table row or a paragraph must fit on a page
+    whatever a workbook holds (fpdf2 refuses a row taller than the page)."""
+    lines = text.splitlines()
+    if len(lines) <= max_lines and pdf.get_string_width(" ".join(lines)) <= 0.85 * width * (
+            max_lines - len(lines) + 1):
+        return text
+    return " ".join(wrap(pdf, text, width, max_lines))
 
 
 def version_line(data: ReportData) -> str:
@@ -238,7 +265,8 @@ def _table(pdf: Informe, widths, headings, rows, *, size: float = 8, aligns=None
         for i, values in enumerate(rows):
             row = table.row(style=FontFace(emphasis="BOLD") if i in bold_rows else None)
             for j, text in enumerate(values):
-                row.cell(text, style=styles(i, j) if styles else None)
+                row.cell(clip(pdf, text, widths[j] - 3, CELL_LINES),
+                         style=styles(i, j) if styles else None)
     pdf.ln(2)
 
 
@@ -253,12 +281,14 @@ def _cover(pdf: Informe) -> None:
     pdf.rect(0, 0, pdf.w, 6, style="F")
     pdf.set_y(24)
     pdf.font(11, "", MUTED)
-    pdf.cell(0, 6, ident.place or "Municipio no indicado", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 6, fit(pdf, ident.place or "Municipio no indicado", pdf.epw),
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.font(26, "B")
     pdf.cell(0, 13, "Informe para cabildo", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.font(14, "", TEXT)
-    pdf.multi_cell(0, 7, f"Plan Operativo Anual {ident.fiscal_year or ''} · {ident.area}".strip(),
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    heading = f"Plan Operativo Anual {ident.fiscal_year or ''} · {ident.area}".strip()
+    pdf.multi_cell(0, 7, clip(pdf, heading, pdf.epw - 2, 2), new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
     pdf.ln(4)
     rows = [
         ("Municipio", ident.place or "—"),
@@ -280,12 +310,13 @@ def _cover(pdf: Informe) -> None:
         for label, value in rows:
             row = table.row()
             row.cell(label, style=FontFace(emphasis="BOLD", color=MUTED))
-            row.cell(value)
+            row.cell(clip(pdf, value, pdf.epw - 40 - 4, COVER_LINES))
     if ident.objetivo:
         pdf.ln(4)
         pdf.font(9.5, "B")
         pdf.cell(0, 5, "Objetivo del área", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.paragraph(ident.objetivo, 9.5)
+        pdf.font(9.5)
+        pdf.paragraph(clip(pdf, ident.objetivo, pdf.epw - 2, PARAGRAPH_LINES), 9.5)
     pdf.ln(5)
     _kpis(pdf)
     pdf.ln(6)
@@ -833,7 +864,9 @@ def _alignment(pdf: Informe) -> None:
     data = pdf.data
     pdf.section(6, ALIGNMENT_TITLE, new_page=True)  # back to portrait
     if data.alignment_note:
-        pdf.paragraph(data.alignment_note, 8.5, MUTED, height=4.2)
+        pdf.font(8.5)
+        pdf.paragraph(clip(pdf, data.alignment_note, pdf.epw - 2, PARAGRAPH_LINES), 8.5, MUTED,
+                      height=4.2)
         pdf.ln(1)
     if not data.alignment_gaps:
         pdf.paragraph(ALIGNMENT_EMPTY, 9.5)
@@ -842,7 +875,8 @@ def _alignment(pdf: Informe) -> None:
         pdf.font(9)
         pdf.set_x(MARGIN)
         pdf.cell(5, 5, "•")
-        pdf.multi_cell(pdf.epw - 5, 5, gap, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.multi_cell(pdf.epw - 5, 5, clip(pdf, gap, pdf.epw - 7, PARAGRAPH_LINES),
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 
 def _findings(pdf: Informe) -> None:

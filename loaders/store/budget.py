@@ -31,7 +31,7 @@ from loaders.store.versions import (
     record_audit,
     sha256_of,
 )
-from loaders.text import fmt_date, fmt_money
+from loaders.text import fit_file_name, fmt_date, fmt_money
 
 
 class InvalidMovement(ValueError):
@@ -314,7 +314,8 @@ def store_spending(
                 ) or 0) + 1
                 import_id = session.execute(insert(SpendingImport).returning(SpendingImport.id), [{
                     "plan_id": plan_id, "number": number, "uploaded_at": stamp,
-                    "uploaded_by": uploaded_by, "file_name": file_name, "sha256": sha256,
+                    "uploaded_by": uploaded_by, "file_name": fit_file_name(file_name),
+                    "sha256": sha256,
                     "size": len(data), "content": data, "findings": [f.to_dict() for f in findings],
                 }]).scalar_one()
                 _insert_movements(session, plan_id, import_id, movements, uploaded_by, stamp)

@@ -7,6 +7,7 @@ The schema is versioned with Alembic: the migration environment ships inside the
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,7 +52,7 @@ def make_engine(
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        private_file(Path(parsed.database))
     engine = create_engine(
         url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
     )
@@ -74,6 +75,19 @@ def make_engine(
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def private_file(path: Path) -> None:
+    """Create the SQLite file (and its folder) readable by the owner only (0600, folder 0700):
+    it holds password hashes. SQLite gives its -wal and -shm files the same permissions. An
+    existing file or folder keeps the permissions it has."""
+    folder = path.parent
+    if not folder.exists():
+        folder.mkdir(parents=True, mode=0o700)
+        folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        path.chmod(0o600)
 
 
 def immutability_trigger_sql(dialect: str, tables: Iterable[str]) -> list[str]:

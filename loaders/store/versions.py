@@ -27,7 +27,7 @@ from loaders.store.schema import (
     StoredFile,
     Version,
 )
-from loaders.text import fold
+from loaders.text import fit_file_name, fold
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,8 @@ def store_upload(
         insert(Version).returning(Version.id),
         [{
             "plan_id": plan_id, "number": number, "uploaded_at": now, "uploaded_by": uploaded_by,
-            "file_name": upload.file_name, "sha256": upload.sha256, "size": len(upload.data),
+            "file_name": fit_file_name(upload.file_name), "sha256": upload.sha256,
+            "size": len(upload.data),
             "as_of": upload.as_of, "objetivo": doc.plan.objetivo,
             "objetivos_especificos": doc.plan.objetivos_especificos,
             "year_source": doc.year_source, "budget_total": doc.budget_total,

@@ -15,12 +15,14 @@ import logging
 import os
 import secrets
 import tempfile
-from datetime import timedelta
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode, urlsplit
 
 import dash
 import flask
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -35,6 +37,7 @@ from loaders.store.accounts import (
     AccountError,
     User,
     authenticate,
+    end_sessions,
     get_user,
     may,
     may_budget,
@@ -54,7 +57,10 @@ DASH_JSON = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash", CALLBACK_P
 # Placeholders people copy from examples; refused as a production secret.
 KNOWN_SECRETS = {"", "secret", "changeme", "cambiame", "cambia-esta-clave", "dev", "development"}
 MIN_SECRET = 32
-SESSION_HOURS = 12
+# Flask config key of a function returning the current time (seconds since the epoch), for tests.
+CLOCK = "TABLERO_POA_CLOCK"
+# Control characters, and the backslash browsers read as a slash: never in a redirect target.
+_UNSAFE_IN_TARGET = {chr(c) for c in range(0x20)} | {"\x7f", "\\"}
 # Dash Pages' own router callback (registered by Dash at the first request): renders a page's
 # layout, so it needs the read permission. A test checks that every server callback has a policy.
 PAGES_ROUTER = ".._pages_content.children..._pages_store.data.."
@@ -115,8 +121,28 @@ def remote_addr() -> str:
     return (flask.request.remote_addr or "") if flask.has_request_context() else ""
 
 
+def clock() -> float:
+    """Now, in seconds since the epoch (tests put another function in the app's config)."""
+    return flask.current_app.config.get(CLOCK, time.time)()
+
+
+def _session_alive(now: float) -> bool:
+    """Whether the signed session is within its absolute lifetime and its idle timeout."""
+    settings = get_services().settings
+    since, seen = flask.session.get("since"), flask.session.get("seen")
+    if not isinstance(since, int | float) or not isinstance(seen, int | float):
+        return False  # a session signed before these rules, or forged: sign in again
+    return (now < since + settings.session_hours * 3600
+            and now < seen + settings.idle_minutes * 60)
+
+
 def current_user() -> User | None:
-    """The signed-in, active account of this request (from the session and the database)."""
+    """The signed-in, active account of this request (from the session and the database).
+
+    A session also ends, for good, past its absolute lifetime from sign-in, after its idle
+    timeout, and when its account signs out (the stamp in the database changes). A live session
+    records this request as its latest use; that never moves its absolute end.
+    """
     if not flask.has_request_context():
         return None
     if "tablero_user" in flask.g:
@@ -124,10 +150,16 @@ def current_user() -> User | None:
     user = None
     uid, stamp = flask.session.get("uid"), flask.session.get("stamp")
     if isinstance(uid, int) and isinstance(stamp, str):
-        with Session(get_services().engine) as session:
-            found = get_user(session, uid)
+        now = clock()
+        found = None
+        if _session_alive(now):
+            with Session(get_services().engine) as session:
+                found = get_user(session, uid)
         if found and found.active and hmac.compare_digest(found.session_stamp, stamp):
             user = found
+            flask.session["seen"] = int(now)
+        else:
+            flask.session.clear()  # expired or void: the browser drops it
     flask.g.tablero_user = user
     return user
 
@@ -293,10 +325,31 @@ def _csrf_ok() -> bool:
 
 
 def _safe_target(app: dash.Dash, target: str | None) -> str:
-    """Only a path of this site: never `//host` or `https://…` (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return app.get_relative_path("/")
+    """Only a relative path of this site, else the home page (no open redirect).
+
+    Refused: control characters (browsers drop tabs and newlines), backslashes (browsers read
+    them as slashes), and anything that, percent-decoded as often as it decodes, has a scheme or
+    a host or starts with `//` (`//evil.example`, `/%09/evil.example`, `/%2F%2Fevil.example`,
+    `https://evil.example`, `javascript:…`).
+    """
+    home = app.get_relative_path("/")
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return home
+    decoded, forms = target, [target]
+    for _ in range(5):
+        decoded, before = unquote(decoded), decoded
+        if decoded == before:
+            break
+        forms.append(decoded)
+    else:
+        return home  # still decoding after five rounds: not a path anyone typed
+    for form in forms:
+        if _UNSAFE_IN_TARGET & set(form) or not form.startswith("/") or form.startswith("//"):
+            return home
+        parts = urlsplit(form)
+        if parts.scheme or parts.netloc:
+            return home
+    return target
 
 
 def _page(app: dash.Dash, title: str, form: str, status: int = 200, **values) -> flask.Response:
@@ -322,16 +375,17 @@ def _login(app: dash.Dash):
         return _page(app, "Ingresar", "login", 400, action=action, target=target,
                      username=username, notice=None,
                      error="La página caducó; escriba de nuevo su usuario y contraseña.")
+    now = int(clock())
     try:
         user = authenticate(get_services().engine, username,
                             flask.request.form.get("contrasena", "")[:200],
-                            remote_addr=remote_addr())
+                            remote_addr=remote_addr(), now=datetime.fromtimestamp(now))
     except AccountError as exc:
         return _page(app, "Ingresar", "login", 401, action=action, target=target,
                      username=username, error=str(exc), notice=None)
     flask.session.clear()  # a fresh session: no fixation
     flask.session.permanent = True
-    flask.session.update(uid=user.id, stamp=user.session_stamp)
+    flask.session.update(uid=user.id, stamp=user.session_stamp, since=now, seen=now)
     return flask.redirect(target)
 
 
@@ -344,10 +398,23 @@ def _logout(app: dash.Dash):
         return _page(app, "Cerrar sesión", "logout", action=action, username=user.display,
                      error=None, notice=None)
     if user is not None and _csrf_ok():
-        with Session(get_services().engine) as session, session.begin():
-            record_audit(session, "logout", user=user.username, remote_addr=remote_addr())
+        # A new stamp in the database: this cookie, any copy of it and the account's other
+        # sessions stop working on the server, whatever the browsers keep.
+        end_sessions(get_services().engine, user.id, remote_addr=remote_addr())
         flask.session.clear()
     return flask.redirect(app.get_relative_path("/"))
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Signed cookie sessions whose expiry is fixed at sign-in: refreshing the cookie on each
+    request never moves it past the absolute lifetime (the server checks it too)."""
+
+    def get_expiration_time(self, app: flask.Flask, session) -> datetime | None:
+        since = session.get("since")
+        if session.permanent and isinstance(since, int | float):
+            end = since + app.permanent_session_lifetime.total_seconds()
+            return datetime.fromtimestamp(end, UTC)
+        return super().get_expiration_time(app, session)
 
 
 def register(app: dash.Dash, settings: Settings) -> None:
@@ -358,8 +425,9 @@ def register(app: dash.Dash, settings: Settings) -> None:
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.secure_cookies,
-        PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
     )
+    server.session_interface = SessionCookies()
     if settings.proxies:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.proxies,
                                    x_proto=settings.proxies, x_host=settings.proxies)

@@ -79,6 +79,16 @@ class Settings:
         metadata={"env": "POA_COOKIES_SEGURAS",
                   "help": "1 = la cookie de sesión solo viaja por HTTPS (actívelo si sirve por HTTPS)."},
     )
+    session_hours: int = field(
+        default=12,
+        metadata={"env": "POA_SESION_HORAS",
+                  "help": "Horas que dura una sesión desde que se ingresa; usarla no la alarga."},
+    )
+    idle_minutes: int = field(
+        default=120,
+        metadata={"env": "POA_SESION_INACTIVA_MINUTOS",
+                  "help": "Minutos sin usar el tablero tras los cuales la sesión se cierra."},
+    )
     proxies: int = field(
         default=0,
         metadata={"env": "POA_PROXIES",

@@ -9,6 +9,8 @@ Roles:
 
 from __future__ import annotations
 
+import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -42,8 +44,6 @@ PERMISSION_WORDS = {
     ADMIN: "administrar cuentas",
 }
 MIN_PASSWORD = 10
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
 # Checked against when the username does not exist, so both cases take the same time.
 _DUMMY_HASH = generate_password_hash("tablero-poa-dummy")
 
@@ -233,32 +233,110 @@ def set_password(
     return _update(engine, username, by, remote_addr, "password_changed", change)
 
 
-def recent_failures(session: Session, username: str, now: datetime) -> int:
-    return session.execute(
-        select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "login_failed", AuditEntry.user == username,
-            AuditEntry.at >= now - FAILURE_WINDOW,
+# -- throttling of sign-in attempts ------------------------------------------------------------------
+#
+# Failed tries are the `login_failed` audit entries (insert-only). They are counted per account
+# (all addresses) and per source address (all accounts) within FAILURE_WINDOW. Past the free tries
+# of a key, the next try must wait a delay that doubles with each further failure, counted from
+# that key's latest failure, up to MAX_DELAY. A try refused for waiting is audited with
+# THROTTLED_DETAIL and is not counted: it never extends the wait. An account allows more free
+# tries than one address can make in a window, so one throttled address cannot keep the account's
+# owner out from another address. The count, the password check and the new entry run in one
+# transaction that holds the write lock (SQLite, BEGIN IMMEDIATE) or an advisory lock per account
+# and per address (PostgreSQL): parallel guesses are checked one after another.
+
+FAILURE_WINDOW = timedelta(hours=1)
+FREE_TRIES_ADDRESS = 5  # failures from one address (any account) before the delays start
+FREE_TRIES_ACCOUNT = 20  # failures on one account (any address) before the delays start
+FIRST_DELAY = timedelta(minutes=1)
+MAX_DELAY = timedelta(minutes=15)
+MAX_FAILURES = FREE_TRIES_ADDRESS  # kept for older imports
+THROTTLED_DETAIL = "bloqueado por demasiados intentos"
+EMPTY_USERNAME = "(vacío)"
+
+
+def throttle_delay(failures: int, free: int) -> timedelta:
+    """How long after the latest failure the next try must wait, with `failures` in the window."""
+    if failures < free:
+        return timedelta(0)
+    return min(MAX_DELAY, FIRST_DELAY * 2 ** min(failures - free, 16))
+
+
+def _failures(session: Session, column, value: str, now: datetime) -> tuple[int, datetime | None]:
+    """Counted failures of one key in the window, and the latest one's time."""
+    count, latest = session.execute(
+        select(func.count(), func.max(AuditEntry.at)).where(
+            AuditEntry.action == "login_failed", column == value,
+            AuditEntry.detail != THROTTLED_DETAIL, AuditEntry.at > now - FAILURE_WINDOW,
         )
-    ).scalar_one()
+    ).one()
+    return count, latest
+
+
+def recent_failures(session: Session, username: str, now: datetime) -> int:
+    """Counted failed tries on this account within the window (waiting refusals excluded)."""
+    return _failures(session, AuditEntry.user, username or EMPTY_USERNAME, now)[0]
+
+
+def throttle_wait(
+    session: Session, username: str, remote_addr: str, now: datetime
+) -> timedelta:
+    """How long this account and this address must still wait before a try (0 = may try now)."""
+    wait = timedelta(0)
+    for column, value, free in (
+        (AuditEntry.user, username or EMPTY_USERNAME, FREE_TRIES_ACCOUNT),
+        (AuditEntry.remote_addr, remote_addr, FREE_TRIES_ADDRESS),
+    ):
+        count, latest = _failures(session, column, value, now)
+        if latest is not None:
+            wait = max(wait, latest + throttle_delay(count, free) - now)
+    return wait
+
+
+def _lock_key(kind: str, value: str) -> int:
+    """A stable signed 64-bit key for a PostgreSQL advisory lock (same in every process)."""
+    digest = hashlib.sha256(f"tablero-poa:login:{kind}:{value}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _serialize_attempts(session: Session, username: str, remote_addr: str) -> None:
+    """On PostgreSQL, wait for any other try on this account or from this address to finish.
+
+    Locks are taken in a fixed order, so two tries never wait for each other. On SQLite the
+    transaction already holds the database's write lock (BEGIN IMMEDIATE)."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = sorted({_lock_key("account", username), _lock_key("address", remote_addr)})
+    for key in keys:
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+
+
+def _minutes(wait: timedelta) -> str:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return "1 minuto" if minutes == 1 else f"{minutes} minutos"
 
 
 def authenticate(
-    engine: Engine, username: str, password: str, *, remote_addr: str = ""
+    engine: Engine, username: str, password: str, *, remote_addr: str = "",
+    now: datetime | None = None,
 ) -> User:
     """The active user with this password, audited either way; AccountError (Spanish) if not.
 
-    The audit entry of a refusal is committed before the error is raised.
+    The audit entry of a refusal is committed before the error is raised. `now` is for tests.
     """
     username = (username or "").strip().lower()[:80]
-    now = _now()
+    remote_addr = (remote_addr or "")[:100]
+    now = now or _now()
     user: User | None = None
     refusal = "Usuario o contraseña incorrectos, o cuenta desactivada."
     with Session(writer(engine)) as session, session.begin():
-        if recent_failures(session, username, now) >= MAX_FAILURES:
-            record_audit(session, "login_failed", user=username, remote_addr=remote_addr, now=now,
-                         detail="bloqueado por demasiados intentos")
-            refusal = (f"Demasiados intentos fallidos; espere {FAILURE_WINDOW.seconds // 60} "
-                       "minutos antes de volver a intentar.")
+        _serialize_attempts(session, username, remote_addr)
+        wait = throttle_wait(session, username, remote_addr, now)
+        if wait > timedelta(0):
+            record_audit(session, "login_failed", user=username or EMPTY_USERNAME,
+                         remote_addr=remote_addr, now=now, detail=THROTTLED_DETAIL)
+            refusal = (f"Demasiados intentos fallidos; espere {_minutes(wait)} antes de volver "
+                       "a intentar.")
         else:
             row = session.execute(
                 select(UserAccount).where(UserAccount.username == username)
@@ -271,11 +349,25 @@ def authenticate(
             else:
                 reason = ("cuenta desactivada" if row is not None and ok else
                           "usuario o contraseña incorrectos")
-                record_audit(session, "login_failed", user=username or "(vacío)",
+                record_audit(session, "login_failed", user=username or EMPTY_USERNAME,
                              remote_addr=remote_addr, now=now, detail=reason)
     if user is None:
         raise AccountError(refusal)
     return user
+
+
+def end_sessions(engine: Engine, user_id: int, *, remote_addr: str = "") -> User | None:
+    """Sign-out: a new session stamp voids every session of the account, on the server; audited.
+
+    None if the account no longer exists."""
+    with Session(writer(engine)) as session, session.begin():
+        row = session.get(UserAccount, user_id)
+        if row is None:
+            return None
+        row.session_stamp = secrets.token_hex(16)
+        record_audit(session, "logout", user=row.username, remote_addr=remote_addr)
+        session.flush()
+        return _user(row)
 
 
 def ensure_admin(engine: Engine) -> str | None:

@@ -7,7 +7,6 @@ The schema is versioned with Alembic: the migration environment ships inside the
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -51,8 +50,9 @@ def make_engine(
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    if parsed.database and parsed.database != ":memory:":
-        private_file(Path(parsed.database))
+    database = Path(parsed.database) if parsed.database and parsed.database != ":memory:" else None
+    if database is not None:
+        private_folder(database.parent)
     engine = create_engine(
         url, connect_args={"timeout": busy_timeout_ms / 1000, "check_same_thread": False}
     )
@@ -67,6 +67,8 @@ def make_engine(
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
+        if database is not None:
+            private_file(database)  # created by this first connection: 0600 before any write
 
     @event.listens_for(engine, "begin")
     def _begin(connection) -> None:
@@ -77,16 +79,18 @@ def make_engine(
     return engine
 
 
-def private_file(path: Path) -> None:
-    """Create the SQLite file (and its folder) readable by the owner only (0600, folder 0700):
-    it holds password hashes. SQLite gives its -wal and -shm files the same permissions. An
-    existing file or folder keeps the permissions it has."""
-    folder = path.parent
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-        folder.chmod(0o700)  # mkdir's mode is filtered by the umask
+def private_folder(path: Path) -> None:
+    """Create the SQLite file's folder readable by the owner only (0700); an existing folder keeps
+    the permissions it has."""
     if not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        path.mkdir(parents=True, mode=0o700)
+        path.chmod(0o700)  # mkdir's mode is filtered by the umask
+
+
+def private_file(path: Path) -> None:
+    """The SQLite file readable by the owner only (0600): it holds password hashes. SQLite gives
+    its -wal and -shm files the permissions of the database file."""
+    if path.exists() and path.stat().st_mode & 0o077:
         path.chmod(0o600)
 
 

@@ -30,10 +30,17 @@ from loaders.imports import import_spending, import_workbook
 from loaders.read import grid
 from loaders.read.poa import read_poa
 from loaders.read.spending import read_spending
+from loaders.read.workbook import open_workbook
 from loaders.store.engine import create_schema, make_engine
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
 from tests.paths import REPO_ROOT
-from tests.xlsx_parts import set_cell, with_inline_strings, with_shared_strings
+from tests.xlsx_parts import (
+    set_cell,
+    with_inline_strings,
+    with_shared_strings,
+    zip_members,
+    zip_of,
+)
 
 MB = 1024 * 1024
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -875,3 +882,24 @@ def test_identity_longer_than_its_column_is_cut_with_a_warning(engine, settings,
         f"«Dirección» dice un texto de {len(long_name.strip()):,} caracteres; se guardaron los "
         f"primeros {len(doc.plan.direccion):,}."
     )
+
+
+def test_a_far_sparse_cell_on_every_sheet_keeps_the_grid_the_size_of_its_content(
+    sample_bytes, settings
+):
+    """One value at GR50000 on each sheet (inside the limits): the sample is read as before and
+    the rows kept hold the filled cells only, so every later pass costs what the content costs."""
+    members = zip_members(sample_bytes)
+    sheets = [n for n in members if n.startswith("xl/worksheets/sheet")]
+    for name in sheets:
+        xml = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:GR50000"/>', members[name])
+        members[name] = xml.replace(
+            b"</sheetData>", b'<row r="50000"><c r="GR50000"><v>1</v></c></row></sheetData>')
+    data = zip_of(members)
+    doc = read_poa(data, settings, file_name="disperso.xlsx")
+    assert len(doc.activities) == 16 and doc.activity(2).achieved == 6
+    workbook = open_workbook(data, settings, "disperso.xlsx")
+    for sheet in workbook.sheets:
+        assert len(sheet.rows) == 50_000
+        assert sheet.rows[-1] == [""] * 199 + [1.0]
+        assert sum(len(row) for row in sheet.rows) < 200 + 40 * 30, sheet.name

@@ -180,7 +180,9 @@ def split_areas(sheets: list[Sheet], tables: list[Table]) -> list[tuple[list[She
         inside = {r for t in tables if t.sheet is sheet for r in range(t.top, t.end + 1)}
         found = []
         for r in range(len(sheet.rows)):
-            if r in inside or len([v for v in sheet.rows[r] if not is_blank(v)]) > 3:
+            if not sheet.rows[r] or r in inside:
+                continue
+            if len([v for v in sheet.rows[r] if not is_blank(v)]) > 3:
                 continue  # a heading is a label and its value, never a row of headers
             if area := labelled_values(sheet, range(r, r + 1)).get("area"):
                 found.append((r, area))

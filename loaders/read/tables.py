@@ -220,11 +220,12 @@ def header_labels(sheet: Sheet, top: int, bottom: int) -> list[list[object]]:
 
 
 def _is_number_header(value: object) -> bool:
-    return isinstance(value, str) and header_key(value) in NUMBER_KEYS
+    return isinstance(value, str) and bool(value) and header_key(value) in NUMBER_KEYS
 
 
 def _is_partida_header(value: object) -> bool:
-    return isinstance(value, str) and classify_budget(header_key(value)) == "partida"
+    return (isinstance(value, str) and bool(value)
+            and classify_budget(header_key(value)) == "partida")
 
 
 def _is_int_like(value: object) -> bool:

@@ -903,3 +903,34 @@ def test_a_far_sparse_cell_on_every_sheet_keeps_the_grid_the_size_of_its_content
         assert len(sheet.rows) == 50_000
         assert sheet.rows[-1] == [""] * 199 + [1.0]
         assert sum(len(row) for row in sheet.rows) < 200 + 40 * 30, sheet.name
+
+
+def _without_positions(rows: int, cells: int, far_row: int | None = None) -> bytes:
+    body = b"<row><c><v>1</v></c></row>" * rows + (
+        b"<row>" + b"<c><v>2</v></c>" * cells + b"</row>") + (
+        f'<row r="{far_row}"><c><v>3</v></c></row>'.encode() if far_row else b"")
+    return f'<worksheet xmlns="{SHEET_NS}"><sheetData>'.encode() + body + b"</sheetData></worksheet>"
+
+
+@pytest.mark.parametrize("rows, cells, words", [
+    (60_000, 1, ["«Indicador»", "filas", "50,000"]),
+    (10, 300, ["«Indicador»", "columnas", "200"]),
+])
+def test_rows_and_cells_without_positions_are_counted_before_reading(
+    rows, cells, words, tmp_path, sample_bytes
+):
+    """No `r=` on rows or cells: the scan counts them instead of seeing nothing. Run through the
+    CLI in its own process: before the fix python-calamine aborted the process."""
+    sheet = _without_positions(rows, cells)
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet3.xml": lambda b: sheet})
+    assert len(data) < 200_000  # a small file
+    path = tmp_path / "sin_posiciones.xlsx"
+    path.write_bytes(data)
+    message = assert_cli_refuses(path, tmp_path)
+    assert all(word in message for word in words), message
+
+
+def test_rows_without_positions_within_the_limits_are_read(sample_bytes, settings):
+    sheet = _without_positions(100, 5)
+    data = rewrite(sample_bytes, {"xl/worksheets/sheet3.xml": lambda b: sheet})
+    assert len(read_poa(data, settings, file_name="ok.xlsx").activities) == 16

@@ -288,6 +288,7 @@ def _scan_sheet(sheet: SheetPart, xml: bytes, settings: Settings) -> SheetPart:
         if col > EXCEL_COLUMNS:
             _beyond_excel(sheet.name, next(r for r in references if r[0] == letters))
         last_col = max(last_col, col)
+    last_row, last_col = _without_positions(xml, last_row, last_col)
     _check_size(sheet.name, last_row, last_col, settings)
     negatives = []
     for match in _NEGATIVE_VALUE.finditer(xml):
@@ -304,6 +305,28 @@ def _scan_sheet(sheet: SheetPart, xml: bytes, settings: Settings) -> SheetPart:
                 int(style.group(1)) if style else -1,
             ))
     return replace(sheet, far_negatives=tuple(negatives)) if negatives else sheet
+
+
+_ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
+_CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
+_ROW_WITH_R = re.compile(rb"<row\s[^>]*?\br\s*=")
+_CELL_WITH_R = re.compile(rb"<c\s[^>]*?\br\s*=")
+
+
+def _without_positions(xml: bytes, last_row: int, last_col: int) -> tuple[int, int]:
+    """The sheet's extent counting rows and cells that give no `r=` position: a reader places
+    each one after the previous, so they reach as far as there are of them (a 24 KB file of
+    position-less rows and cells made python-calamine size a sheet of half a terabyte)."""
+    rows = sum(xml.count(tag) for tag in _ROW_TAGS)
+    loose_rows = rows - len(_ROW_WITH_R.findall(xml))
+    if loose_rows > 0:
+        last_row += loose_rows
+    cells = sum(xml.count(tag) for tag in _CELL_TAGS)
+    if cells > len(_CELL_WITH_R.findall(xml)):
+        widest = max((sum(chunk.count(tag) for tag in _CELL_TAGS)
+                      for chunk in xml.split(b"<row")), default=0)
+        last_col += widest
+    return last_row, last_col
 
 
 def _beyond_excel(sheet: str, reference: tuple[bytes, bytes]) -> None:

@@ -40,7 +40,8 @@ def prepare_upload(
         values = {k: v for k, v in identity.items() if v not in (None, "")}
         doc.plan = PlanIdentity(**{**doc.plan.__dict__, **values})
     findings = check_document(doc, as_of, settings)
-    return Upload(data, file_name, fingerprint, doc, findings, as_of, areas=len(documents))
+    return Upload(data, file_name, fingerprint, doc, findings, as_of,
+                  areas=tuple(d.plan.area for d in documents))
 
 
 def area_fingerprint(data: bytes, area: str) -> str:

@@ -283,3 +283,22 @@ def test_cli_json_lists_labels_skipped_rows_and_columns(tmp_path):
                                                       "total"]
     assert {"sheet": "Cronograma", "cell": "H5", "header": "2026 / Meta Alcanzada / N°",
             "field": "achieved", "table": "activities"} in data["columns"]
+
+
+def test_an_avance_column_that_says_something_else_fills_no_field(tmp_path, sample):
+    def edit(wb):
+        wb["POA"]["G9"] = "Avance físico"
+        wb["POA"]["G10"] = 0.5
+    data = _json(_variant(tmp_path, "fisico", edit))
+    assert _values(data) == _values(sample)  # the cronograma's % still counts
+    assert _codes(data) == _codes(sample)
+    assert {"sheet": "POA", "cell": "G9", "header": "Avance físico", "field": None,
+            "table": "activities"} in data["columns"]
+
+
+def test_meta_del_ano_is_the_annual_goal(tmp_path, sample):
+    def edit(wb):
+        wb["Cronograma"]["E3"] = "Meta del año"
+    data = _json(_variant(tmp_path, "meta_ano", edit))
+    assert _values(data) == _values(sample)
+    assert [a["goal"] for a in data["activities"]] == [a["goal"] for a in sample["activities"]]

@@ -20,8 +20,9 @@ from dashboard.components import SEVERITY_COLORS, SEVERITY_WORDS, pct, severity_
 from dashboard.services import get_services
 from loaders.check.diff import compare
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
-from loaders.imports import area_fingerprint, areas_in, prepare_upload
+from loaders.imports import area_fingerprint, prepare_upload
 from loaders.read.package import MB
+from loaders.read.poa import SeveralAreas
 from loaders.report import reading_summary, unrecognised_columns
 from loaders.store.queries import load_version, plan_for_identity
 from loaders.store.versions import AlreadyImported, Upload, find_duplicate, save_upload
@@ -69,11 +70,6 @@ def _read(contents, filename, identity=None, area=None) -> Upload:
     data = decode_upload(contents)
     return prepare_upload(data, get_services().settings, file_name=filename or "libro.xlsx",
                           as_of=date.today(), identity=identity, area=area)
-
-
-def _areas(contents, filename) -> list[str]:
-    data = decode_upload(contents)
-    return areas_in(data, get_services().settings, file_name=filename or "libro.xlsx")
 
 
 def areas_view(upload: Upload, areas: list[str], chosen: str | None) -> html.Div | None:
@@ -256,21 +252,24 @@ def register_callbacks(app: dash.Dash) -> None:
         auth.require(auth.UPLOAD)
         if not contents:  # cleared after saving or cancelling
             return no_update, no_update
+        area = None
         try:
-            areas = _areas(contents, filename)
-            area = areas[0] if len(areas) > 1 else None
-            upload = _read(contents, filename, area=area)
+            try:
+                upload = _read(contents, filename)
+            except SeveralAreas as several:  # the first área first; a button for each
+                area = several.areas[0]
+                upload = _read(contents, filename, area=area)
         except NotAPoaWorkbook as exc:
             auth.audit("upload_refused", f"{filename}: {exc.message}")
             return None, dbc.Alert([html.Strong("No se pudo leer el archivo. "), exc.message],
                                    color="danger", id="carga-error")
-        if len(areas) == 1:
+        if area is None:
             with Session(get_services().engine) as session:
                 duplicate = find_duplicate(session, upload.sha256)
             if duplicate:
                 auth.audit("upload_duplicate", f"{filename}: {duplicate}")
                 return None, dbc.Alert(str(duplicate), color="warning", id="carga-error")
-        return preview_view(upload, areas, area), None
+        return preview_view(upload, list(upload.areas), area), None
 
     @auth.callback(
         app, auth.UPLOAD,
@@ -288,8 +287,8 @@ def register_callbacks(app: dash.Dash) -> None:
             return no_update  # the buttons were just drawn
         area = trigger["area"]
         try:
-            return preview_view(_read(contents, filename, area=area), _areas(contents, filename),
-                                area)
+            upload = _read(contents, filename, area=area)
+            return preview_view(upload, list(upload.areas), area)
         except NotAPoaWorkbook as exc:
             return dbc.Alert(exc.message, color="danger", id="carga-error")
 
@@ -346,7 +345,7 @@ def register_callbacks(app: dash.Dash) -> None:
             return dbc.Alert(exc.message, color="warning", id="carga-error"), no_update, no_update
         query = f"?poa={stored.plan_id}&version={stored.version_id}"
         # A workbook of several áreas stays open, so the next área can be reviewed and saved.
-        keep = upload.areas > 1
+        keep = len(upload.areas) > 1
         return dbc.Alert([
             html.Strong(f"Guardada la versión {stored.number}"
                         + (f" del área «{upload.doc.plan.area}». " if keep else ". ")),
@@ -356,7 +355,7 @@ def register_callbacks(app: dash.Dash) -> None:
             dcc.Link("Ver el historial", href=dash.get_relative_path("/historial") + query,
                      className="alert-link"),
         ], color="success", id="carga-saved"), (
-            preview_view(upload, _areas(contents, filename), chosen) if keep else None
+            preview_view(upload, list(upload.areas), chosen) if keep else None
         ), (no_update if keep else None)
 
     @auth.callback(

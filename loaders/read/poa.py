@@ -99,13 +99,21 @@ def read_workbook(
         raise unexpected_refusal(file_name) from exc
 
 
+class SeveralAreas(NotAPoaWorkbook):
+    """The workbook holds several áreas' POAs and none was chosen: `areas` names them."""
+
+    def __init__(self, message: str, areas: list[str]) -> None:
+        super().__init__(message)
+        self.areas = areas
+
+
 def choose_area(documents: list[PoaDocument], area: str | None) -> PoaDocument:
     """The document of the área named `area` (accents and case aside)."""
     names = ", ".join(f"«{d.plan.area}»" for d in documents)
     if not area:
-        raise NotAPoaWorkbook(
+        raise SeveralAreas(
             f"El libro tiene los POA de {len(documents)} áreas ({names}); elija una "
-            "(en la línea de comandos, --area NOMBRE)."
+            "(en la línea de comandos, --area NOMBRE).", [d.plan.area for d in documents]
         )
     chosen = [d for d in documents if fold(d.plan.area) == fold(area)]
     if not chosen:
@@ -663,8 +671,9 @@ def _merge(base: Activity, extra: Activity) -> None:
     for name, cell in extra.cells.items():
         if name == "number":
             continue
-        if name in base.cells and name != "name_cronograma":
-            continue
+        if name in base.cells and name != "name_cronograma" and (
+                name == "months" or getattr(base, name) not in (None, "")):
+            continue  # the activity table says it; an empty cell there does not hide this one
         if name != "months":
             setattr(base, name, getattr(extra, name))
         base.cells[name] = cell

@@ -89,11 +89,14 @@ def classify(label: str) -> str | None:
     if _ACHIEVED.search(label):
         return "achieved"
     if "avance" in words:
-        # "Avance (N°)" is a count; "Avance" alone is the declared %.
-        return "achieved" if words & _COUNT_MARKERS else "declared_pct"
+        # "Avance (N°)" is a count; "Avance" alone is the declared %; "Avance físico" or
+        # "Avance financiero" say something else, and fill no field.
+        if words & _COUNT_MARKERS:
+            return "achieved"
+        return "declared_pct" if words <= {"avance", "de", "la", "meta", "actividad"} else None
     if "programad" in label and "cronograma" not in label:
         return "programmed"
-    if "meta" in words and "anual" in words:
+    if "meta" in words and ("anual" in words or "ano" in words):
         return "goal"
     if label in ("meta", "metas") or (
         "meta" in words and words - {"meta", "metas"} <= _COUNT_MARKERS | {"de", "la"}

@@ -40,7 +40,7 @@ class Upload:
     doc: PoaDocument
     findings: list[Finding]
     as_of: date
-    areas: int = 1  # how many áreas' POAs the workbook holds
+    areas: tuple[str, ...] = ()  # the áreas whose POAs the workbook holds, when several
 
 
 @dataclass(frozen=True)

@@ -138,12 +138,13 @@ def _read(path: Path, settings: Settings) -> bytes:
 
 def cmd_check(args, settings: Settings) -> int:
     from loaders.check.poa import check_document
-    from loaders.read.poa import choose_area, read_workbook
+    from loaders.imports import read_documents
+    from loaders.read.poa import choose_area
     from loaders.report import document_to_json, text_report
 
     as_of = args.as_of or date.today()
-    documents = read_workbook(_read(args.file, settings), settings, file_name=args.file.name,
-                              year=args.year)
+    documents = read_documents(_read(args.file, settings), settings, file_name=args.file.name,
+                               year=args.year)
     if args.area:
         documents = [choose_area(documents, args.area)]
     checked = [(doc, check_document(doc, as_of, settings)) for doc in documents]

@@ -9,7 +9,8 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from loaders.check.poa import check_document
-from loaders.model import Finding, PlanIdentity
+from loaders.contained import run_contained
+from loaders.model import Finding, PlanIdentity, PoaDocument
 from loaders.read.poa import choose_area, read_workbook
 from loaders.read.spending import read_spending
 from loaders.settings import Settings
@@ -33,7 +34,7 @@ def prepare_upload(
     A workbook holding several áreas' POAs gives the one named `area` (NotAPoaWorkbook naming
     them when `area` is missing or unknown); its fingerprint is the file's SHA-256 with the
     área, so that each área of the same file is stored once, as a version of its own POA."""
-    documents = read_workbook(data, settings, file_name=file_name, year=year)
+    documents = read_documents(data, settings, file_name=file_name, year=year)
     doc = documents[0] if len(documents) == 1 else choose_area(documents, area)
     fingerprint = sha256_of(data) if len(documents) == 1 else area_fingerprint(data, doc.plan.area)
     if identity:
@@ -44,13 +45,22 @@ def prepare_upload(
                   areas=tuple(d.plan.area for d in documents))
 
 
+def read_documents(
+    data: bytes, settings: Settings, *, file_name: str, year: int | None = None
+) -> list[PoaDocument]:
+    """The POA documents of a workbook (`loaders.read.poa.read_workbook`), read in a contained
+    child process (`loaders.contained`): whatever the file does to the parsers ends as
+    NotAPoaWorkbook, never as a dead server worker."""
+    return run_contained(settings, read_workbook, data, settings, file_name=file_name, year=year)
+
+
 def area_fingerprint(data: bytes, area: str) -> str:
     return sha256_of(data + b"\x00area:" + fold(area).encode())
 
 
 def areas_in(data: bytes, settings: Settings, *, file_name: str) -> list[str]:
     """The áreas a workbook holds, in order (one name, possibly empty, for most workbooks)."""
-    return [d.plan.area for d in read_workbook(data, settings, file_name=file_name)]
+    return [d.plan.area for d in read_documents(data, settings, file_name=file_name)]
 
 
 def import_workbook(
@@ -94,7 +104,9 @@ def import_spending(
     plan's latest POA budget. Raises NotAPoaWorkbook, AlreadyImported and StorageUnavailable
     (StorageBusy, StorageFull); then nothing is stored.
     """
-    movements, read_findings = read_spending(data, settings, file_name=file_name)
+    movements, read_findings = run_contained(
+        settings, read_spending, data, settings, file_name=file_name
+    )
     return store_spending(
         engine, plan_id, data, movements, read_findings, file_name=file_name,
         uploaded_by=uploaded_by, remote_addr=remote_addr, now=now,

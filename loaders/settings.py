@@ -35,6 +35,11 @@ class Settings:
     max_columns: int = field(
         default=200, metadata={"env": "POA_MAX_COLUMNS", "help": "Columnas máximas por hoja."}
     )
+    max_cells: int = field(
+        default=25_000_000,
+        metadata={"env": "POA_MAX_CELDAS",
+                  "help": "Celdas máximas del libro, contando cada hoja de A1 a su última celda."},
+    )
     green_gap: float = field(
         default=-10.0,
         metadata={"env": "POA_SEMAFORO_VERDE", "help": "Brecha mínima (puntos) para verde."},
@@ -93,6 +98,27 @@ class Settings:
         default=0,
         metadata={"env": "POA_PROXIES",
                   "help": "Proxies inversos de confianza delante de la app (para registrar la IP real)."},
+    )
+    read_contained: bool = field(
+        default=True,
+        metadata={"env": "POA_LECTURA_AISLADA",
+                  "help": "1 = cada archivo se lee en un proceso aparte con límites de memoria y "
+                          "tiempo (0 solo para depurar)."},
+    )
+    read_memory_mb: int = field(
+        default=768,
+        metadata={"env": "POA_LECTURA_MEMORIA_MB",
+                  "help": "Memoria máxima (espacio de direcciones) del proceso que lee un archivo."},
+    )
+    read_seconds: float = field(
+        default=10.0,
+        metadata={"env": "POA_LECTURA_SEGUNDOS",
+                  "help": "Segundos máximos para leer un archivo; después se rechaza."},
+    )
+    read_slots: int = field(
+        default=0,
+        metadata={"env": "POA_LECTURA_SIMULTANEAS",
+                  "help": "Archivos que se leen a la vez en esta máquina; 0 = uno por núcleo."},
     )
 
     @classmethod

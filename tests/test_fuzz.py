@@ -23,6 +23,7 @@ import itertools
 import re
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, timedelta
 from xml.sax.saxutils import escape
 
@@ -32,6 +33,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from sqlalchemy import create_engine, text
 
+from loaders.contained import memory_message, run_contained, time_message
 from loaders.errors import NotAPoaWorkbook
 from loaders.imports import import_spending, import_workbook
 from loaders.read.poa import UNEXPECTED, UnforeseenFailure, read_poa
@@ -40,7 +42,15 @@ from loaders.read.spending import read_spending
 from loaders.store.engine import create_schema, make_engine
 from loaders.store.versions import AlreadyImported
 from sample_data.build_spending import DEFAULT_PATH as SPENDING_SAMPLE
-from tests.xlsx_parts import with_inline_strings, with_shared_strings, zip_members, zip_of
+from tests.contained_funcs import measured_read
+from tests.xlsx_parts import (
+    SHEET_NS,
+    with_extra_sheets,
+    with_inline_strings,
+    with_shared_strings,
+    zip_members,
+    zip_of,
+)
 
 AS_OF = date(2026, 11, 21)
 MAX_SECONDS = 10.0
@@ -480,8 +490,20 @@ def test_an_unforeseen_failure_is_marked_and_fails_the_outcome(
     assert caught.value.message == UNEXPECTED
     assert isinstance(caught.value, NotAPoaWorkbook)
     assert isinstance(caught.value.__cause__, RuntimeError)
+    # the patch lives in this process: read here, not in the contained child
+    poa_target.settings = replace(poa_target.settings, read_contained=False)
     with pytest.raises(AssertionError, match="safety net hit: RuntimeError"):
         poa_target(poa_bases[0])
+
+
+def test_the_safety_net_is_told_apart_when_it_comes_from_the_contained_child():
+    """From the child the safety net arrives as a plain refusal with its sentence, which the
+    outcome fails just the same."""
+    def contained_safety_net():
+        raise NotAPoaWorkbook(UNEXPECTED)
+
+    with pytest.raises(AssertionError):
+        outcome(contained_safety_net, b"x", set())
 
 
 def test_an_unforeseen_failure_of_the_spending_reader_is_marked(
@@ -494,9 +516,88 @@ def test_an_unforeseen_failure_of_the_spending_reader_is_marked(
     with pytest.raises(UnforeseenFailure) as caught:
         read_spending(spending_bases[0], spending_target.settings, file_name="gastos.xlsx")
     assert caught.value.message == SPENDING_UNEXPECTED
+    # the patch lives in this process: read here, not in the contained child
+    spending_target.settings = replace(spending_target.settings, read_contained=False)
     with pytest.raises(AssertionError, match="safety net hit: KeyError"):
         spending_target(spending_bases[0])
 
 
 def test_a_deliberate_refusal_is_an_accepted_outcome(poa_target):
     assert poa_target("Nº,Actividad\n1,Corazón de Plata\n".encode()) == "refused"
+
+
+# -- shapes: where the cells are, not what they hold ---------------------------------------------
+# Rows and cells written without `r=`, a far cell, the same shape on many sheets: what made the
+# parser size a sheet of half a terabyte or build dense grids for minutes. Each file is read as
+# an upload is (in the contained child, under the default limits) and must be read or refused
+# on purpose, never by the memory or time limit, within SHAPE_SECONDS and SHAPE_MEGABYTES.
+SHAPE_EXAMPLES, SHAPE_SECONDS, SHAPE_MEGABYTES = 30, 5.0, 500.0
+shapes = st.fixed_dictionaries({
+    "loose_rows": st.sampled_from((0, 1, 100, 49_000, 50_001, 60_000)) | st.integers(0, 60_000),
+    "loose_cells": st.sampled_from((0, 1, 199, 200, 201, 400)) | st.integers(0, 400),
+    "far_row": st.none() | st.sampled_from((50_000, 50_001, 1_048_576, 1_048_577))
+    | st.integers(1, 1_100_000),
+    "far_col": st.none() | st.sampled_from((200, 201, 16_384, 16_385)) | st.integers(1, 17_000),
+    "replaced": st.integers(0, 6),  # how many of the sample's sheets take the shape
+    "extra": st.sampled_from((0, 1, 2, 60)) | st.integers(0, 12),  # sheets added with it
+})
+
+
+def column_letters(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def shape_sheet(shape: dict) -> bytes:
+    body = b"<row><c><v>1</v></c></row>" * shape["loose_rows"]
+    body += b"<row>" + b"<c><v>2</v></c>" * shape["loose_cells"] + b"</row>"
+    row, col = shape["far_row"], shape["far_col"]
+    if row or col:
+        row = row or shape["loose_rows"] + 2
+        ref = f"{column_letters(col or 1)}{row}"
+        body += f'<row r="{row}"><c r="{ref}"><v>3</v></c></row>'.encode()
+    return (f'<worksheet xmlns="{SHEET_NS}"><sheetData>'.encode() + body
+            + b"</sheetData></worksheet>")
+
+
+def shaped_workbook(sample: bytes, shape: dict) -> bytes:
+    xml = shape_sheet(shape)
+    members = zip_members(sample)
+    for n in range(1, shape["replaced"] + 1):
+        members[f"xl/worksheets/sheet{n}.xml"] = xml
+    return with_extra_sheets(zip_of(members), xml, shape["extra"])
+
+
+@fuzz(SHAPE_EXAMPLES)
+@given(shape=shapes)
+def test_fuzz_sheet_shapes_within_time_and_memory(poa_bases, settings, shape):
+    data = shaped_workbook(poa_bases[0], shape)
+    started = time.perf_counter()
+    kind, message, seconds, megabytes = run_contained(settings, measured_read, data, settings)
+    assert kind in ("read", "refused")
+    assert message not in (UNEXPECTED, memory_message(settings), time_message(settings)), message
+    assert seconds <= SHAPE_SECONDS, (seconds, message)
+    assert megabytes <= SHAPE_MEGABYTES, (megabytes, message)
+    assert time.perf_counter() - started <= MAX_SECONDS
+
+
+def test_the_shapes_reach_what_they_are_meant_to(poa_bases, settings):
+    """The shape builder makes what it says: a far cell on the first sheet is seen there, many
+    loose rows are counted, and the extra sheets are sheets of the workbook."""
+    far = shaped_workbook(poa_bases[0], {"loose_rows": 0, "loose_cells": 0, "far_row": 60_000,
+                                         "far_col": None, "replaced": 1, "extra": 0})
+    with pytest.raises(NotAPoaWorkbook, match="«POA» tiene 60,000 filas"):
+        read_poa(far, settings)
+    loose = shaped_workbook(poa_bases[0], {"loose_rows": 50_001, "loose_cells": 0,
+                                           "far_row": None, "far_col": None, "replaced": 0,
+                                           "extra": 1})
+    with pytest.raises(NotAPoaWorkbook, match=r"«Extra 1» tiene 50,00[12] filas"):
+        read_poa(loose, settings)
+    kind, message, _, _ = run_contained(
+        settings, measured_read,
+        shaped_workbook(poa_bases[0], {"loose_rows": 10, "loose_cells": 3, "far_row": None,
+                                       "far_col": None, "replaced": 0, "extra": 3}), settings)
+    assert (kind, message) == ("read", "")

@@ -17,6 +17,7 @@ import sys
 import time
 import zipfile
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -896,6 +897,7 @@ def test_a_far_sparse_cell_on_every_sheet_keeps_the_grid_the_size_of_its_content
         members[name] = xml.replace(
             b"</sheetData>", b'<row r="50000"><c r="GR50000"><v>1</v></c></row></sheetData>')
     data = zip_of(members)
+    settings = replace(settings, max_cells=60_000_000)  # six sheets of 50,000 x 200
     doc = read_poa(data, settings, file_name="disperso.xlsx")
     assert len(doc.activities) == 16 and doc.activity(2).achieved == 6
     workbook = open_workbook(data, settings, "disperso.xlsx")
@@ -903,6 +905,31 @@ def test_a_far_sparse_cell_on_every_sheet_keeps_the_grid_the_size_of_its_content
         assert len(sheet.rows) == 50_000
         assert sheet.rows[-1] == [""] * 199 + [1.0]
         assert sum(len(row) for row in sheet.rows) < 200 + 40 * 30, sheet.name
+
+
+def test_far_cells_on_many_sheets_are_refused_before_the_parser_builds_their_grids(
+    sample_bytes, settings
+):
+    """The same far cell on every sheet counts 60 million cells from A1 (six sheets of 50,000
+    rows by 200 columns): past the workbook's budget of 25 million, refused before parsing, with
+    the sheet and the cell to clean."""
+    members = zip_members(sample_bytes)
+    for name in [n for n in members if n.startswith("xl/worksheets/sheet")]:
+        members[name] = members[name].replace(
+            b"</sheetData>", b'<row r="50000"><c r="GR50000"><v>1</v></c></row></sheetData>')
+    with pytest.raises(NotAPoaWorkbook) as refused:
+        open_workbook(zip_of(members), settings, "disperso.xlsx")
+    assert refused.value.message == (
+        "Las hojas del libro abarcan 60,000,000 celdas contando cada una desde A1 hasta su última "
+        "celda, y el límite es 25,000,000; la hoja «POA» llega hasta la celda GR50000: borre las "
+        "filas y columnas vacías o sobrantes al final de cada hoja y guarde de nuevo."
+    )
+    # two such sheets fit the budget and are read
+    members = zip_members(sample_bytes)
+    for name in sorted(n for n in members if n.startswith("xl/worksheets/sheet"))[:2]:
+        members[name] = members[name].replace(
+            b"</sheetData>", b'<row r="50000"><c r="GR50000"><v>1</v></c></row></sheetData>')
+    assert len(read_poa(zip_of(members), settings, file_name="dos.xlsx").activities) == 16
 
 
 def _without_positions(rows: int, cells: int, far_row: int | None = None) -> bytes:

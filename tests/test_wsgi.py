@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import signal
@@ -20,7 +22,7 @@ from dashboard.app import seed_if_empty
 from dashboard.services import Services
 from loaders.settings import Settings
 from loaders.store.engine import create_schema, make_engine
-from loaders.store.schema import SpendingImport, UserAccount, Version
+from loaders.store.schema import AuditEntry, SpendingImport, UserAccount, Version
 from tests.conftest import _postgres_database
 from tests.paths import REPO_ROOT, SAMPLE_WORKBOOK
 
@@ -218,3 +220,65 @@ def test_slow_clients_do_not_stop_the_threaded_workers(tmp_path):
         for s in slow:
             s.close()
         assert _stop(proc) == 0
+
+
+def _callback_body(base: str, client: requests.Session, prefix: str, values: dict) -> dict:
+    """The body the Dash renderer posts for the callback whose output starts with `prefix`,
+    built from the app's own `/_dash-dependencies`; inputs and state take `values[property]`."""
+    dependencies = client.get(base + "/_dash-dependencies", timeout=30).json()
+    entry = next(d for d in dependencies if d["output"].startswith(prefix))
+
+    def specs(items):
+        return [{"id": i["id"], "property": i["property"], "value": values.get(i["property"])}
+                for i in items]
+
+    outputs = [{"id": o.rsplit(".", 1)[0], "property": o.rsplit(".", 1)[1].split("@")[0]}
+               for o in entry["output"].strip(".").split("...")]
+    first = entry["inputs"][0]
+    return {"output": entry["output"], "outputs": outputs, "inputs": specs(entry["inputs"]),
+            "state": specs(entry["state"]),
+            "changedPropIds": [f"{first['id']}.{first['property']}"]}
+
+
+def test_a_file_the_reader_cannot_hold_leaves_the_worker_alive(tmp_path):
+    """Under gunicorn, one worker: an upload whose reading passes the memory limit is refused in
+    Spanish and audited, and the same worker (same pid) reads the next upload."""
+    from tests.test_contained import sparse_workbook
+
+    data_dir = tmp_path / "datos"
+    env = _env(data_dir, POA_LECTURA_MEMORIA_MB="300", POA_MAX_CELDAS="60000000",
+               POA_LECTURA_SEGUNDOS="60")
+    log = tmp_path / "gunicorn.log"
+    proc, base = _start(data_dir, log, env, "-w", "1", "--timeout", "120")
+    try:
+        _wait_until_up(proc, base, log)
+        client = requests.Session()
+        form = client.get(base + "/ingresar", timeout=30)
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)
+        password = re.findall(r"Contraseña: (\S+)", log.read_text())[0]
+        client.post(base + "/ingresar", timeout=30, allow_redirects=False, data={
+            "usuario": "admin", "contrasena": password, "csrf": csrf, "siguiente": "/carga"})
+        answers = []
+        for data, name in ((sparse_workbook(), "disperso.xlsx"),
+                           (SAMPLE_WORKBOOK.read_bytes(), "poa.xlsx")):
+            content = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+            body = _callback_body(base, client, "..carga-preview.children...carga-",
+                                  {"contents": content, "filename": name})
+            answer = client.post(base + "/_dash-update-component", json=body, timeout=120)
+            assert answer.status_code == 200
+            answers.append(json.dumps(answer.json(), ensure_ascii=False))
+        assert "ocupaba más memoria de la permitida (300 MB)" in answers[0]
+        assert "No se pudo leer" not in answers[1] and "Migrantes" in answers[1]
+    finally:
+        assert _stop(proc) == 0
+    text = log.read_text()
+    pids = re.findall(r"^<(\d+)> POST /_dash-update-component 200$", text, re.M)
+    assert len(pids) == 2 and pids[0] == pids[1]  # the worker that refused also read the next
+    assert "Traceback" not in text and "WORKER TIMEOUT" not in text
+    engine = make_engine(Settings(data_dir=data_dir).effective_database_url,
+                         Settings(data_dir=data_dir))
+    with Session(engine) as session:
+        refused = session.scalars(select(AuditEntry.detail).where(
+            AuditEntry.action == "upload_refused")).all()
+    engine.dispose()
+    assert len(refused) == 1 and "disperso.xlsx" in refused[0] and "300 MB" in refused[0]

@@ -107,3 +107,26 @@ def set_cell(ref: str, value: str, *, kind: str = "n", style: str | None = None
         return pattern.sub(lambda _: cell, xml, count=1)
 
     return change
+
+
+WORKSHEET_CT = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+
+
+def with_extra_sheets(data: bytes, sheet_xml: bytes, count: int) -> bytes:
+    """The workbook with `count` more sheets («Extra 1»…), each holding `sheet_xml`."""
+    members = zip_members(data)
+    sheets, rels, types = b"", b"", b""
+    for n in range(1, count + 1):
+        path = f"xl/worksheets/extra{n}.xml"
+        members[path] = sheet_xml
+        sheets += f'<sheet name="Extra {n}" sheetId="{100 + n}" r:id="rIdExtra{n}"/>'.encode()
+        rels += (f'<Relationship Id="rIdExtra{n}" Type="{WORKSHEET_REL}" '
+                 f'Target="worksheets/extra{n}.xml"/>').encode()
+        types += f'<Override PartName="/{path}" ContentType="{WORKSHEET_CT}"/>'.encode()
+    members["xl/workbook.xml"] = members["xl/workbook.xml"].replace(b"</sheets>", sheets + b"</sheets>")
+    members["xl/_rels/workbook.xml.rels"] = members["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>", rels + b"</Relationships>")
+    members["[Content_Types].xml"] = members["[Content_Types].xml"].replace(
+        b"</Types>", types + b"</Types>")
+    return zip_of(members)

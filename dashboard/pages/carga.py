@@ -147,7 +147,9 @@ def preview_body(upload: Upload, area: str | None) -> html.Div:
     identity_form = dbc.Row([
         dbc.Col([dbc.Label(labels[k], html_for=FIELDS[k]),
                  dbc.Input(id=FIELDS[k], value=v, type="number" if k == "fiscal_year" else "text",
-                           invalid=not v, debounce=True)],
+                           invalid=not v, debounce=True,
+                           # what the database keeps (loaders.store.schema.Plan)
+                           **({} if k == "fiscal_year" else {"maxLength": 200}))],
                 md=3)
         for k, v in field.items()
     ], className="g-2 mb-2")

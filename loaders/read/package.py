@@ -62,6 +62,7 @@ class SheetPart:
     # Cells holding a number below MIN_DATE_SERIAL, as (reference, value as written, style
     # index or -1): python-calamine cannot read those as dates, see loaders.read.grid.
     far_negatives: tuple[tuple[str, str, int], ...] = ()
+    extent: tuple[int, int] = (0, 0)  # (last row, last column) the scan found, 1-based
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ def open_package(data: bytes, settings: Settings, file_name: str = "") -> Packag
         for sheet in sheets:
             _check_dimension(zf, sheet, settings)
         sheets = _check_parts(zf, infos, sheets, settings)
+        _check_cells(sheets, settings)
         styles = posixpath.join(posixpath.dirname(workbook_path), "styles.xml")
     return Package(data=data, sheets=tuple(sheets), styles_path=styles if styles in names else None)
 
@@ -290,6 +292,7 @@ def _scan_sheet(sheet: SheetPart, xml: bytes, settings: Settings) -> SheetPart:
         last_col = max(last_col, col)
     last_row, last_col = _without_positions(xml, last_row, last_col)
     _check_size(sheet.name, last_row, last_col, settings)
+    sheet = replace(sheet, extent=(last_row, last_col))
     negatives = []
     for match in _NEGATIVE_VALUE.finditer(xml):
         try:
@@ -311,6 +314,8 @@ _ROW_TAGS = (b"<row ", b"<row>", b"<row/>")
 _CELL_TAGS = (b"<c ", b"<c>", b"<c/>")
 _ROW_WITH_R = re.compile(rb"<row\s[^>]*?\br\s*=")
 _CELL_WITH_R = re.compile(rb"<c\s[^>]*?\br\s*=")
+_ROW_START = re.compile(rb"<row(?:\s[^>]*)?/?>")
+_ROW_NUMBER = re.compile(rb"\sr\s*=\s*[\"']\s*([0-9]{1,9})\s*[\"']")
 
 
 def _without_positions(xml: bytes, last_row: int, last_col: int) -> tuple[int, int]:
@@ -318,15 +323,24 @@ def _without_positions(xml: bytes, last_row: int, last_col: int) -> tuple[int, i
     each one after the previous, so they reach as far as there are of them (a 24 KB file of
     position-less rows and cells made python-calamine size a sheet of half a terabyte)."""
     rows = sum(xml.count(tag) for tag in _ROW_TAGS)
-    loose_rows = rows - len(_ROW_WITH_R.findall(xml))
-    if loose_rows > 0:
-        last_row += loose_rows
+    if rows > len(_ROW_WITH_R.findall(xml)):
+        last_row = max(last_row, _last_row_placed(xml))
     cells = sum(xml.count(tag) for tag in _CELL_TAGS)
     if cells > len(_CELL_WITH_R.findall(xml)):
         widest = max((sum(chunk.count(tag) for tag in _CELL_TAGS)
                       for chunk in xml.split(b"<row")), default=0)
         last_col += widest
     return last_row, last_col
+
+
+def _last_row_placed(xml: bytes) -> int:
+    """The last row number when each row without `r=` follows the one before it."""
+    current = last = 0
+    for match in _ROW_START.finditer(xml):
+        number = _ROW_NUMBER.search(match.group(0))
+        current = int(number.group(1)) if number else current + 1
+        last = max(last, current)
+    return last
 
 
 def _beyond_excel(sheet: str, reference: tuple[bytes, bytes]) -> None:
@@ -403,6 +417,31 @@ def _check_dimension(zf: zipfile.ZipFile, sheet: SheetPart, settings: Settings) 
     last_row = int((row2 or row1 or b"1").decode())
     last_col = column_number((col2 or col1 or b"A").decode())
     _check_size(sheet.name, last_row, last_col, settings)
+
+
+def _check_cells(sheets: list[SheetPart], settings: Settings) -> None:
+    """Refuse a workbook whose sheets, each counted from A1 to its last cell, hold more cells
+    than `max_cells`: python-calamine builds each sheet as that whole rectangle, so a few far
+    cells on many sheets would cost seconds and hundreds of MB per sheet."""
+    total = sum(rows * cols for rows, cols in (sheet.extent for sheet in sheets))
+    if total <= settings.max_cells:
+        return
+    widest = max(sheets, key=lambda sheet: sheet.extent[0] * sheet.extent[1])
+    rows, cols = widest.extent
+    raise NotAPoaWorkbook(
+        f"Las hojas del libro abarcan {total:,} celdas contando cada una desde A1 hasta su última "
+        f"celda, y el límite es {settings.max_cells:,}; la hoja «{widest.name}» llega hasta la "
+        f"celda {_cell(rows, cols)}: borre las filas y columnas vacías o sobrantes al final de "
+        "cada hoja y guarde de nuevo."
+    )
+
+
+def _cell(row: int, col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters or 'A'}{max(row, 1)}"
 
 
 def _check_size(sheet: str, rows: int, columns: int, settings: Settings) -> None:

@@ -161,7 +161,7 @@ def add_user(
     try:
         with Session(writer(engine)) as session, session.begin():
             row = UserAccount(
-                username=username, full_name=full_name.strip()[:200],
+                username=username, full_name=full_name.strip(),
                 password_hash=generate_password_hash(password), role=role,
                 areas=list(areas or []), active=True, session_stamp=secrets.token_hex(16),
                 created_at=now,

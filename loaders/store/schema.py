@@ -20,6 +20,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
@@ -29,6 +30,23 @@ class Base(DeclarativeBase):
     pass
 
 
+class Bounded(TypeDecorator):
+    """A `String(n)` that never refuses a text: a longer one is stored cut to n characters, its
+    last one «…». SQLite would store any length and PostgreSQL would refuse the whole
+    transaction; with this both engines keep the same text. The readers and forms cut or refuse
+    with a finding first where a long text means something (identity fields, file names); this
+    is the net under every text a user controls."""
+
+    impl = String
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        limit = self.impl.length
+        if isinstance(value, str) and limit and len(value) > limit:
+            return value[: limit - 1] + "…"
+        return value
+
+
 class Plan(Base):
     """One POA: (municipio, dirección, área, año fiscal)."""
 
@@ -36,11 +54,11 @@ class Plan(Base):
     __table_args__ = (UniqueConstraint("key", name="uq_plan_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(600))
-    municipio: Mapped[str] = mapped_column(String(200), default="")
-    estado: Mapped[str] = mapped_column(String(100), default="")
-    direccion: Mapped[str] = mapped_column(String(200), default="")
-    area: Mapped[str] = mapped_column(String(200), default="")
+    key: Mapped[str] = mapped_column(Bounded(600))
+    municipio: Mapped[str] = mapped_column(Bounded(200), default="")
+    estado: Mapped[str] = mapped_column(Bounded(100), default="")
+    direccion: Mapped[str] = mapped_column(Bounded(200), default="")
+    area: Mapped[str] = mapped_column(Bounded(200), default="")
     fiscal_year: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime)
 
@@ -58,14 +76,14 @@ class Version(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime)
-    uploaded_by: Mapped[str] = mapped_column(String(200))
-    file_name: Mapped[str] = mapped_column(String(300))
+    uploaded_by: Mapped[str] = mapped_column(Bounded(200))
+    file_name: Mapped[str] = mapped_column(Bounded(300))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     as_of: Mapped[date] = mapped_column(Date)
     objetivo: Mapped[str] = mapped_column(Text, default="")
     objetivos_especificos: Mapped[str] = mapped_column(Text, default="")
-    year_source: Mapped[str] = mapped_column(String(20), default="")
+    year_source: Mapped[str] = mapped_column(Bounded(20), default="")
     budget_total: Mapped[float | None] = mapped_column(Float, nullable=True)
     budget_total_cell: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
@@ -86,7 +104,7 @@ class ActivityRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("version.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    label: Mapped[str | None] = mapped_column(String(40), nullable=True)  # as written ("A-1")
+    label: Mapped[str | None] = mapped_column(Bounded(40), nullable=True)  # as written ("A-1")
     name: Mapped[str] = mapped_column(Text, default="")
     name_cronograma: Mapped[str | None] = mapped_column(Text, nullable=True)
     eje: Mapped[str] = mapped_column(Text, default="")
@@ -112,7 +130,7 @@ class BudgetRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("version.id"), index=True)
     position: Mapped[int] = mapped_column(Integer)
-    partida: Mapped[str] = mapped_column(String(40))
+    partida: Mapped[str] = mapped_column(Bounded(40))
     name: Mapped[str] = mapped_column(Text, default="")
     approved: Mapped[float | None] = mapped_column(Float, nullable=True)
     cells: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -128,9 +146,9 @@ class FindingRow(Base):
     code: Mapped[str] = mapped_column(String(40))
     severity: Mapped[str] = mapped_column(String(10))
     activity: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    partida: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    sheet: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    cell: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    partida: Mapped[str | None] = mapped_column(Bounded(40), nullable=True)
+    sheet: Mapped[str | None] = mapped_column(Bounded(200), nullable=True)
+    cell: Mapped[str | None] = mapped_column(Bounded(20), nullable=True)
     message: Mapped[str] = mapped_column(Text)
     stage: Mapped[str] = mapped_column(String(10), default="check")  # "read" or "check"
 
@@ -148,8 +166,8 @@ class AlignmentRow(Base):
     activity: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(20))  # "fraccion" | "dimension"
     code: Mapped[str] = mapped_column(String(10))  # "I" … "XII" | "1" … "6"
-    sheet: Mapped[str] = mapped_column(String(200), default="")
-    cell: Mapped[str] = mapped_column(String(20), default="")
+    sheet: Mapped[str] = mapped_column(Bounded(200), default="")
+    cell: Mapped[str] = mapped_column(Bounded(20), default="")
 
 
 class AuditEntry(Base):
@@ -159,10 +177,10 @@ class AuditEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    user: Mapped[str] = mapped_column(String(200))
+    user: Mapped[str] = mapped_column(Bounded(200))
     action: Mapped[str] = mapped_column(String(40), index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
-    remote_addr: Mapped[str] = mapped_column(String(100), default="")
+    remote_addr: Mapped[str] = mapped_column(Bounded(100), default="")
     version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
@@ -174,7 +192,7 @@ class UserAccount(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80))
-    full_name: Mapped[str] = mapped_column(String(200), default="")
+    full_name: Mapped[str] = mapped_column(Bounded(200), default="")
     password_hash: Mapped[str] = mapped_column(String(300))
     role: Mapped[str] = mapped_column(String(20))
     # Areas a `direccion` account may record spending for: [{"municipio": "", "area": ""}, ...];
@@ -199,8 +217,8 @@ class SpendingImport(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime)
-    uploaded_by: Mapped[str] = mapped_column(String(200))
-    file_name: Mapped[str] = mapped_column(String(300))
+    uploaded_by: Mapped[str] = mapped_column(Bounded(200))
+    file_name: Mapped[str] = mapped_column(Bounded(300))
     sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
@@ -219,16 +237,16 @@ class MovementRow(Base):
         ForeignKey("spending_import.id"), index=True, nullable=True
     )
     date: Mapped[date] = mapped_column(Date)
-    partida: Mapped[str] = mapped_column(String(40))
+    partida: Mapped[str] = mapped_column(Bounded(40))
     concepto: Mapped[str] = mapped_column(Text, default="")
     momento: Mapped[str] = mapped_column(String(20))
     amount: Mapped[float] = mapped_column(Numeric(16, 2, asdecimal=False))
     reverses: Mapped[int | None] = mapped_column(ForeignKey("movement.id"), nullable=True)
-    created_by: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str] = mapped_column(Bounded(200))
     created_at: Mapped[datetime] = mapped_column(DateTime)
     source: Mapped[str] = mapped_column(String(20))  # "libro" | "formulario"
-    sheet: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    cell: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    sheet: Mapped[str | None] = mapped_column(Bounded(200), nullable=True)
+    cell: Mapped[str | None] = mapped_column(Bounded(20), nullable=True)
 
 
 

@@ -145,7 +145,7 @@ def store_upload(
 def activity_values(version_id: int, a: Activity) -> dict:
     """The `activity` row that stores `a`, column for column."""
     return {
-        "version_id": version_id, "number": a.number, "label": a.label[:40] or None,
+        "version_id": version_id, "number": a.number, "label": a.label or None,
         "name": a.name, "name_cronograma": a.name_cronograma, "eje": a.eje,
         "linea_estrategica": a.linea_estrategica, "linea_accion": a.linea_accion,
         "actividad_especifica": a.actividad_especifica, "responsable": a.responsable,

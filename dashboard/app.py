@@ -109,6 +109,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
             {"http-equiv": "content-language", "content": "es-MX"},
         ],
     )
+    # The page's language for screen readers, spell-checkers and the browser's own controls.
+    app.index_string = app.index_string.replace("<html>", '<html lang="es-MX">', 1)
     app.server.extensions[EXTENSION] = services
     request_limits.register(app)  # before the gate: sizes checked before anything is parsed
     auth.register(app, settings)

@@ -1,8 +1,10 @@
-"""Small layout pieces shared by pages: headers, empty state, semáforo badges, number formats."""
+"""Small layout pieces shared by pages: headers, empty state, semáforo badges, number formats,
+the Spanish date input."""
 
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
+import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc, html
 
@@ -10,7 +12,9 @@ from dashboard.state import PageData
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS
 from loaders.text import fmt_date, fmt_pct
 
-GRAPH_CONFIG = {"locale": "es", "displaylogo": False, "responsive": True}
+# No "Share chart…" (it uploads the figure to an outside service), no Chart Studio link.
+GRAPH_CONFIG = {"locale": "es", "displaylogo": False, "responsive": True,
+                "showSendToCloud": False, "showEditInChartStudio": False, "showLink": False}
 SEVERITY_WORDS = {"error": "Error", "warning": "Advertencia", "info": "Aviso"}
 SEVERITY_COLORS = {"error": "danger", "warning": "warning", "info": "info"}
 
@@ -75,6 +79,12 @@ def empty_state() -> dbc.Alert:
     )
 
 
+# Text on each semáforo colour, at least 4.5:1 (WCAG AA): white on rojo #c62828 (5.6:1) and
+# verde #1a7f37 (5.1:1); near-black on amarillo #d4a106 (6.5:1; white gave 2.4:1) and on the grey
+# of "Sin datos" #8c8c8c (4.6:1; white gave 3.4:1).
+SEMAFORO_TEXT = {"verde": "#ffffff", "amarillo": "#212529", "rojo": "#ffffff", None: "#212529"}
+
+
 def semaforo_badge(semaforo: str | None, label: str | None = None) -> html.Span:
     """Colour plus icon plus word: never colour alone."""
     word = SEMAFORO_WORDS[semaforo]
@@ -82,10 +92,62 @@ def semaforo_badge(semaforo: str | None, label: str | None = None) -> html.Span:
     return html.Span(
         text,
         className="semaforo-badge",
-        style={"backgroundColor": SEMAFORO_COLORS[semaforo], "color": "white"},
+        style={"backgroundColor": SEMAFORO_COLORS[semaforo], "color": SEMAFORO_TEXT[semaforo]},
         title=word,
     )
 
 
 def severity_badge(severity: str) -> dbc.Badge:
     return dbc.Badge(SEVERITY_WORDS.get(severity, severity), color=SEVERITY_COLORS.get(severity))
+
+
+# The calendar's controls, named in Spanish for screen readers.
+DATE_ARIA_LABELS = {
+    "nextMonth": "Mes siguiente", "previousMonth": "Mes anterior",
+    "nextYear": "Año siguiente", "previousYear": "Año anterior",
+    "nextDecade": "Década siguiente", "previousDecade": "Década anterior",
+    "monthLevelControl": "Elegir el mes", "yearLevelControl": "Elegir el año",
+}
+
+
+def date_input(component_id: str, value: str | None = None, *, clearable: bool = False,
+               class_name: str = "", **kwargs) -> dmc.DatePickerInput:
+    """A date field in Spanish: shows dd/mm/aaaa, its calendar names months and weekdays in
+    Spanish and starts on Monday (the locale comes from the DatesProvider in `layout.frame`).
+    Its `value` is the ISO date, "2026-11-21", or None when empty."""
+    return dmc.DatePickerInput(
+        id=component_id, value=value, valueFormat="DD/MM/YYYY", placeholder="dd/mm/aaaa",
+        clearable=clearable, allowDeselect=False, firstDayOfWeek=1, highlightToday=True,
+        hideOutsideDates=True,  # the neighbouring months' days were a dim grey (3.3:1)
+        ariaLabels=DATE_ARIA_LABELS, clearButtonProps={"aria-label": "Borrar la fecha"},
+        popoverProps={"withinPortal": True}, className=f"date-input {class_name}".strip(),
+        **kwargs,
+    )
+
+
+def stacked(table: dbc.Table) -> dbc.Table:
+    """`table`, readable on a phone: below 768 px each row becomes a block of «Header: value»
+    lines instead of a row wider than the screen (class `table-stack` in tablero_accesible.css).
+    Each body cell gets the text of its column's header as `data-label`, which the CSS shows
+    before the value."""
+    parts = table.children if isinstance(table.children, list | tuple) else [table.children]
+    head = next((p for p in parts if isinstance(p, html.Thead)), None)
+    head_row = getattr(head, "children", None)
+    cells = getattr(head_row, "children", None) or []
+    labels = [th.children if isinstance(getattr(th, "children", None), str) else ""
+              for th in cells]
+    for body in (p for p in parts if isinstance(p, html.Tbody)):
+        for row in body.children or []:
+            for label, cell in zip(labels, getattr(row, "children", None) or [], strict=False):
+                if label and isinstance(cell, html.Td):
+                    setattr(cell, "data-label", label)
+    table.className = " ".join(filter(None, [getattr(table, "className", None), "table-stack"]))
+    return table
+
+
+def scroll_region(child, label: str, **kwargs) -> html.Div:
+    """A box for a table that may be wider than the screen: it scrolls sideways by itself (never
+    the page), and the keyboard can reach it (tabIndex 0) to scroll it with the arrows; `label`
+    names it for screen readers (WCAG: a scrollable region must be reachable by keyboard)."""
+    return html.Div(child, className="table-responsive scroll-region", tabIndex="0",
+                    role="region", **{"aria-label": label}, **kwargs)

@@ -6,12 +6,24 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, ctx, dcc, html, no_update
+import dash_mantine_components as dmc
+from dash import Input, Output, State, ctx, html, no_update
 from sqlalchemy.orm import Session
 
 from dashboard import auth, ids
+from dashboard.components import date_input
 from dashboard.services import get_services
 from dashboard.state import QUERY_KEYS, parse_corte, query_from_search, resolve
+
+NAV_TOGGLER = "nav-toggler"  # the "Menú" button shown below 992 px
+NAV_COLLAPSE = "nav-collapse"  # what it folds: links, selectors, account
+
+# Mantine (the date inputs) in the dashboard's colours: the Flatly navy as primary colour, so the
+# chosen day is white on #2c3e50 (11:1), and Bootstrap's font.
+NAVY = ["#eef1f4", "#d5dbe1", "#aab6c2", "#7d8fa2", "#56697e", "#3d5166", "#2c3e50",
+        "#243342", "#1c2834", "#141d26"]
+MANTINE_THEME = {"primaryColor": "navy", "colors": {"navy": NAVY}, "primaryShade": 6,
+                 "fontFamily": "var(--bs-body-font-family)"}
 
 
 def account_menu() -> html.Div:
@@ -30,6 +42,8 @@ def account_menu() -> html.Div:
 
 
 def navbar() -> dbc.Navbar:
+    """Brand and a toggler; below 992 px (Bootstrap's `lg`) the links, the selectors and the
+    account fold behind the toggler, so a phone sees its content first."""
     pages = sorted(dash.page_registry.values(), key=lambda p: (p.get("order") is None, p.get("order") or 0))
     links = [
         dbc.NavItem(
@@ -41,48 +55,66 @@ def navbar() -> dbc.Navbar:
         for page in pages
         if page.get("nav", True) and auth.allowed(page.get("permission", auth.READ))
     ]
+    # Native selects (dbc.Select): keyboard and screen readers work as in any form. Their values
+    # are the ids as text ("4"); `state.resolve` reads either.
     selectors = html.Div(
         [
-            html.Label("POA", htmlFor=ids.POA, className="nav-label"),
-            dcc.Dropdown(id=ids.POA, clearable=False, className="nav-select nav-poa",
-                         placeholder="Sin POA cargados"),
-            html.Label("Versión", htmlFor=ids.VERSION, className="nav-label"),
-            dcc.Dropdown(id=ids.VERSION, clearable=False, className="nav-select nav-version"),
-            html.Label("Fecha de corte", htmlFor=ids.CORTE, className="nav-label"),
-            dcc.DatePickerSingle(
-                id=ids.CORTE, display_format="DD/MM/YYYY", month_format="MM/YYYY",
-                first_day_of_week=1, clearable=False, className="nav-date",
-            ),
-            dbc.Button("Imprimir", id=ids.PRINT, color="light", outline=True,
-                       className="ms-2", title="Imprimir esta página"),
+            html.Div([html.Label("POA", htmlFor=ids.POA, className="nav-label"),
+                      dbc.Select(id=ids.POA, className="nav-select nav-poa", size="sm",
+                                 placeholder="Sin POA cargados")], className="nav-field"),
+            html.Div([html.Label("Versión", htmlFor=ids.VERSION, className="nav-label"),
+                      dbc.Select(id=ids.VERSION, className="nav-select nav-version", size="sm")],
+                     className="nav-field"),
+            html.Div([html.Label("Fecha de corte", htmlFor=ids.CORTE, className="nav-label"),
+                      date_input(ids.CORTE, class_name="nav-date", size="sm")],
+                     className="nav-field"),
+            dbc.Button("Imprimir", id=ids.PRINT, color="light", outline=True, size="sm",
+                       title="Imprimir esta página", className="nav-print"),
         ],
-        className="nav-selectors d-flex flex-wrap align-items-center gap-2",
+        className="nav-selectors",
+    )
+    toggler = html.Button(
+        [html.Span(className="navbar-toggler-icon"), html.Span("Menú", className="ms-2")],
+        id=NAV_TOGGLER, type="button", className="navbar-toggler",
+        **{"aria-controls": NAV_COLLAPSE, "aria-expanded": "false"},
     )
     return dbc.Navbar(
         dbc.Container(
             [
                 dbc.NavbarBrand("Tablero POA", href="/", className="fw-bold"),
-                dbc.Nav(links, navbar=True, className="me-auto"),
-                selectors,
-                account_menu(),
+                toggler,
+                dbc.Collapse(
+                    [dbc.Nav(links, navbar=True, className="nav-links"), selectors,
+                     account_menu()],
+                    id=NAV_COLLAPSE, is_open=False, navbar=True,
+                ),
             ],
             fluid=True,
-            className="flex-wrap gap-2",
         ),
-        color="dark",
+        color="primary",
         dark=True,
-        className="no-print mb-3",
+        expand="lg",
+        className="no-print mb-3 tablero-navbar",
     )
 
 
-def frame() -> html.Div:
-    return html.Div(
-        [navbar(),
-         dbc.Container(dbc.Alert(id=ids.ALERT, is_open=False, dismissable=True, color="danger",
-                                 className="no-print"), fluid=True),
-         dbc.Container(dash.page_container, fluid=True, className="page-body"),
-         html.Div(id=ids.PRINT_DUMMY, hidden=True)],
-        lang="es-MX",
+def frame() -> dmc.MantineProvider:
+    """The page frame. MantineProvider and DatesProvider serve the Spanish date inputs
+    (`components.date_input`) of the navbar and of the pages."""
+    return dmc.MantineProvider(
+        dmc.DatesProvider(
+            html.Div(
+                [navbar(),
+                 dbc.Container(dbc.Alert(id=ids.ALERT, is_open=False, dismissable=True,
+                                         color="danger", className="no-print"), fluid=True),
+                 dbc.Container(dash.page_container, fluid=True, className="page-body"),
+                 html.Div(id=ids.PRINT_DUMMY, hidden=True)],
+                lang="es-MX",
+            ),
+            # No weekend days: Mantine paints them in a light red (3.3:1 on white).
+            settings={"locale": "es", "firstDayOfWeek": 1, "weekendDays": []},
+        ),
+        theme=MANTINE_THEME,
     )
 
 
@@ -94,11 +126,11 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(ids.POA, "value"),
         Output(ids.VERSION, "options"),
         Output(ids.VERSION, "value"),
-        Output(ids.CORTE, "date"),
+        Output(ids.CORTE, "value"),
         Input(ids.LOCATION, "search"),
         Input(ids.POA, "value"),
         Input(ids.VERSION, "value"),
-        Input(ids.CORTE, "date"),
+        Input(ids.CORTE, "value"),
     )
     def sync_selection(search, poa, version, corte):
         """URL -> selectors on load; selectors -> URL when the user changes one."""
@@ -116,10 +148,10 @@ def register_callbacks(app: dash.Dash) -> None:
         new_search = selection.query() if trigger in (ids.POA, ids.VERSION, ids.CORTE) else None
         return (
             new_search if new_search and new_search != search else no_update,
-            [{"label": p.label, "value": p.id} for p in plans],
-            selection.plan_id,
-            [{"label": v.label, "value": v.id} for v in reversed(versions)],
-            selection.version_id,
+            [{"label": p.label, "value": str(p.id)} for p in plans],
+            _text(selection.plan_id),
+            [{"label": v.label, "value": str(v.id)} for v in reversed(versions)],
+            _text(selection.version_id),
             selection.as_of.isoformat(),
         )
 
@@ -134,9 +166,30 @@ def register_callbacks(app: dash.Dash) -> None:
         suffix = "?" + urlencode(keep) if keep else ""
         return [app.get_relative_path(link["path"]) + suffix for link in link_ids]
 
+    # The toggler opens and closes the menu (and says so with aria-expanded); going to another
+    # page closes it.
+    app.clientside_callback(
+        """function(n, pathname, isOpen) {
+            const byToggler = (dash_clientside.callback_context.triggered || [])
+                .some(t => t.prop_id.startsWith('""" + NAV_TOGGLER + """.'));
+            const open = byToggler ? !isOpen : false;
+            return [open, open ? 'true' : 'false'];
+        }""",
+        Output(NAV_COLLAPSE, "is_open"),
+        Output(NAV_TOGGLER, "aria-expanded"),
+        Input(NAV_TOGGLER, "n_clicks"),
+        Input(ids.LOCATION, "pathname"),
+        State(NAV_COLLAPSE, "is_open"),
+    )
+
     app.clientside_callback(
         "function(n) { if (n) { window.print(); } return ''; }",
         Output(ids.PRINT_DUMMY, "children"),
         Input(ids.PRINT, "n_clicks"),
         prevent_initial_call=True,
     )
+
+
+def _text(value: int | None) -> str | None:
+    """A select's value: the id as text, as the browser reports the chosen option."""
+    return None if value is None else str(value)

@@ -1,5 +1,5 @@
-"""`python -m loaders check|import|versions|import-dir|synth`: the loader's command line (a public
-contract)."""
+"""`python -m loaders check|import|versions|import-dir|synth|plantilla`: the loader's command line
+(a public contract)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,24 @@ def _year(text: str) -> int:
     return int(text)
 
 
+MAP_HELP = ('Mapa de columnas (JSON: {"columnas": {"Encabezado": "campo"}}) para los encabezados '
+            "que el lector no reconoce; ver el README.")
+
+
+def _mapping(path: Path | None) -> dict[str, str] | None:
+    """The column mapping of `--mapa`, or None; NotAPoaWorkbook when it cannot be used."""
+    from loaders.mapping import parse_json
+
+    if path is None:
+        return None
+    try:
+        return parse_json(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise NotAPoaWorkbook(f"No se pudo leer el mapa de columnas «{path}».") from exc
+    except ValueError as exc:
+        raise NotAPoaWorkbook(str(exc)) from exc
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m loaders",
@@ -51,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--json", action="store_true", help="Salida JSON.")
     check.add_argument("--area", default=None,
                        help="En un libro con los POA de varias áreas, la que se muestra.")
+    check.add_argument("--mapa", type=Path, default=None, help=MAP_HELP)
     imp = sub.add_parser(
         "import", help="Lee, revisa y guarda un libro como nueva versión.",
         epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -64,7 +83,27 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--area", default=None,
                      help="Indica el área si el libro no la dice; en un libro con los POA de "
                      "varias áreas, guarda sólo la de ese nombre (si no, guarda cada una).")
+    imp.add_argument("--mapa", type=Path, default=None, help=MAP_HELP)
     sub.add_parser("versions", help="Lista los POA y sus versiones guardadas.")
+    plantilla = sub.add_parser(
+        "plantilla", help="Escribe la plantilla oficial del POA de un área (su versión vigente).",
+        description="Escribe el libro que el área llena cada mes: la versión vigente de su POA "
+        "en el acomodo oficial, con validaciones, celdas protegidas, la hoja «Instrucciones» y "
+        "la portada que el tablero reconoce al cargarlo.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    which = plantilla.add_mutually_exclusive_group(required=True)
+    which.add_argument("--poa", type=_between(1, 2**31 - 1), default=None,
+                       help="Clave del POA (la que lista «versions»).")
+    which.add_argument("--area", default=None,
+                       help="Nombre del área (sin acentos ni mayúsculas que importen).")
+    plantilla.add_argument("--municipio", default=None,
+                           help="Con --area: el municipio, si hay varios POA del área.")
+    plantilla.add_argument("--year", type=_year, default=None,
+                           help="Con --area: el año fiscal (por omisión, el más reciente).")
+    plantilla.add_argument("--salida", type=Path, default=None,
+                           help="Archivo .xlsx que se escribe (por omisión "
+                           "plantilla_<área>_<año>.xlsx en la carpeta actual).")
     imp_dir = sub.add_parser(
         "import-dir", help="Guarda todos los libros (.xlsx, .xls, .ods) de una carpeta, en un solo "
         "proceso.",
@@ -144,7 +183,7 @@ def cmd_check(args, settings: Settings) -> int:
 
     as_of = args.as_of or date.today()
     documents = read_documents(_read(args.file, settings), settings, file_name=args.file.name,
-                               year=args.year)
+                               year=args.year, mapping=_mapping(args.mapa))
     if args.area:
         documents = [choose_area(documents, args.area)]
     checked = [(doc, check_document(doc, as_of, settings)) for doc in documents]
@@ -166,6 +205,7 @@ def cmd_import(args, settings: Settings) -> int:
     from loaders.store.errors import storage_errors
     from loaders.store.versions import AlreadyImported
 
+    mapping = _mapping(args.mapa)
     engine = make_engine(settings=settings)
     data = _read(args.file, settings)
     areas = areas_in(data, settings, file_name=args.file.name)
@@ -182,6 +222,7 @@ def cmd_import(args, settings: Settings) -> int:
                 stored = import_workbook(
                     engine, data, settings, file_name=args.file.name, uploaded_by=args.user,
                     as_of=args.as_of or date.today(), year=args.year, identity=identity, area=area,
+                    mapping=mapping,
                 )
             except AlreadyImported as exc:
                 print(prefix + str(exc))
@@ -294,9 +335,49 @@ def cmd_synth(args, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_plantilla(args, settings: Settings) -> int:
+    from sqlalchemy.orm import Session
+
+    from loaders.store.engine import create_schema, make_engine
+    from loaders.store.errors import storage_errors
+    from loaders.template_issue import TemplateUnavailable, choose_plan, issue_template
+    from loaders.text import fmt_date
+
+    if args.poa is not None and (args.municipio or args.year):
+        print("--municipio y --year sólo van con --area.", file=sys.stderr)
+        return EXIT_USAGE
+    engine = make_engine(settings=settings)
+    try:
+        with storage_errors():
+            create_schema(engine)
+            plan_id = args.poa
+            if plan_id is None:
+                with Session(engine) as session:
+                    plan_id = choose_plan(session, args.area, municipio=args.municipio,
+                                          year=args.year).id
+            issued = issue_template(engine, plan_id)
+    except TemplateUnavailable as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        engine.dispose()
+    path = args.salida or Path(issued.file_name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(issued.data)
+    except OSError as exc:
+        print(f"No se pudo escribir «{path}»: {exc.strerror or exc}.", file=sys.stderr)
+        return EXIT_USAGE
+    version = issued.version
+    print(f"Plantilla oficial del POA {issued.plan.id} ({issued.plan.label}) escrita en {path}: "
+          f"versión {version.number} del {fmt_date(version.uploaded_at)}, "
+          f"{len(issued.data):,} bytes.")
+    return EXIT_OK
+
+
 COMMANDS = {
     "check": cmd_check, "import": cmd_import, "versions": cmd_versions,
-    "import-dir": cmd_import_dir, "synth": cmd_synth,
+    "import-dir": cmd_import_dir, "synth": cmd_synth, "plantilla": cmd_plantilla,
 }
 
 

@@ -32,6 +32,9 @@ CODES = {
     "ALIGNMENT_NO_TABLE": "warning",
     # A cronograma marked only by fill colour in a file whose fills cannot be read:
     "FILLS_NOT_READ": "warning",
+    # The official template issued by the tablero (loaders.read.template):
+    "TEMPLATE_OUTDATED": "warning",
+    "TEMPLATE_OTHER_AREA": "warning",
 }
 CODE_TITLES = {
     "PCT_MISMATCH": "Porcentaje que no cuadra con los números",
@@ -58,6 +61,8 @@ CODE_TITLES = {
     "ALIGNMENT_UNKNOWN_ACTIVITY": "Alineación de una actividad que no está en el POA",
     "ALIGNMENT_NO_TABLE": "Hoja de alineación sin tabla",
     "FILLS_NOT_READ": "Meses marcados sólo con color que no se pudieron leer",
+    "TEMPLATE_OUTDATED": "Plantilla oficial de una versión anterior",
+    "TEMPLATE_OTHER_AREA": "Plantilla oficial de otra área",
 }
 
 BUDGET_CODES = {

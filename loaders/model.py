@@ -114,8 +114,51 @@ class ColumnUse:
     sheet: str
     cell: str  # the header cell ("R5")
     header: str  # as written; a group and its sub-header joined by " / "
-    field: str | None
+    field: str | None  # "months" for a month of the cronograma
     table: str = "activities"  # "activities" or "budget"
+    key: str = ""  # the header's normalised text, what a column mapping names
+    source: str = ""  # "vocabulario", "palabras", "mapa", "ocupado" or "" (loaders.read.tables)
+    month: int | None = None  # the month of a cronograma column
+    samples: tuple[str, ...] = ()  # the first values below the header, as text
+
+
+# The official template issued by the tablero (loaders.write.template, loaders.read.template).
+TEMPLATE_ID = "TPOA"  # what the cover says in its «Plantilla» row
+TEMPLATE_FORMAT = 1  # the template's format version; raise it when its layout changes
+# The cover's rows, top down: the TemplateInfo field, and its label in column A (value in B).
+COVER_LABELS = {
+    "template_id": "Plantilla", "format_version": "Versión de la plantilla",
+    "poa_id": "Clave del POA", "version_id": "Clave de la versión",
+    "version_number": "Número de versión", "municipio": "Municipio", "estado": "Estado",
+    "direccion": "Dirección", "area": "Área", "fiscal_year": "Año fiscal",
+    "issued": "Fecha de emisión",
+}
+INSTRUCTIONS_SHEET = "Instrucciones"  # the template's sheet of instructions (and lists)
+
+
+@dataclass(frozen=True)
+class TemplateInfo:
+    """What the cover («Portada») of an official template says: which template format, and which
+    POA and version it was issued from. A value the cover does not give (or that cannot be read)
+    is None or ""; `cells` says where each value is on the cover ("area": "B12")."""
+
+    sheet: str  # the cover's sheet name
+    format_version: int | None
+    poa_id: int | None
+    version_id: int | None
+    version_number: int | None
+    municipio: str = ""
+    estado: str = ""
+    direccion: str = ""
+    area: str = ""
+    fiscal_year: int | None = None
+    issued: date | None = None
+    cells: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def outdated(self) -> bool:
+        """Issued in an older template format than the current one (or the cover does not say)."""
+        return self.format_version is None or self.format_version < TEMPLATE_FORMAT
 
 
 @dataclass
@@ -132,6 +175,7 @@ class PoaDocument:
     alignment: tuple[AlignmentLink, ...] = ()  # from the optional "Alineación" sheet
     skipped: list[SkippedRow] = field(default_factory=list)  # rows of its tables not read
     columns: list[ColumnUse] = field(default_factory=list)  # columns of its tables, used or not
+    template: TemplateInfo | None = None  # the cover of an official template, when it is one
 
     def activity(self, number: int) -> Activity | None:
         return next((a for a in self.activities if a.number == number), None)

@@ -7,8 +7,9 @@ from datetime import date
 
 from loaders.check.progress import efficiency_index
 from loaders.codes import CODE_TITLES
-from loaders.model import Finding, PoaDocument
-from loaders.read.tables import SKIP_REASONS
+from loaders.mapping import FIELD_LABELS, REQUIRED, REQUIRED_ONE_OF
+from loaders.model import ColumnUse, Finding, PoaDocument
+from loaders.read.tables import SKIP_REASONS, classify
 from loaders.text import fmt_date, fmt_money, fmt_pct
 
 SEVERITY_TITLES = {"error": "Errores", "warning": "Advertencias", "info": "Avisos"}
@@ -54,9 +55,16 @@ def document_to_json(doc: PoaDocument, findings: list[Finding]) -> dict:
         "skipped": [{"sheet": s.sheet, "row": s.row, "reason": s.reason} for s in doc.skipped],
         "columns": [
             {"sheet": c.sheet, "cell": c.cell, "header": c.header, "field": c.field,
-             "table": c.table}
+             "table": c.table, "source": c.source, "samples": list(c.samples)}
             for c in doc.columns
         ],
+        "mapping_questions": mapping_questions(doc),
+        "template": None if doc.template is None else {
+            "format_version": doc.template.format_version, "poa_id": doc.template.poa_id,
+            "version_id": doc.template.version_id,
+            "version_number": doc.template.version_number, "area": doc.template.area,
+            "municipio": doc.template.municipio, "fiscal_year": doc.template.fiscal_year,
+        },
     }
 
 
@@ -83,6 +91,44 @@ def unrecognised_columns(doc: PoaDocument) -> list[str]:
             for c in doc.columns if c.field is None]
 
 
+def template_line(doc: PoaDocument) -> str:
+    """ "Plantilla oficial (formato 1) emitida de la versión 3 del POA 7 el 01/12/2026" """
+    t = doc.template
+    if t is None:
+        return ""
+    return (f"Plantilla oficial (formato {t.format_version or '?'}) emitida de la versión "
+            f"{t.version_number or '?'} del POA {t.poa_id or '?'}"
+            + (f" el {fmt_date(t.issued)}" if t.issued else "") + ".")
+
+
+def mapping_questions(doc: PoaDocument) -> list[str]:
+    """What the clerk must settle before the columns can be trusted, one sentence each: a field a
+    POA needs that no column fills, and a field two columns claim (the second fills nothing)."""
+    columns = [c for c in doc.columns if c.table == "activities"]
+    filled = {c.field for c in columns if c.field}
+    questions = []
+    for name in REQUIRED:
+        if name not in filled:
+            questions.append(f"Ninguna columna se leyó como «{FIELD_LABELS[name]}»: elija cuál es.")
+    if not filled & set(REQUIRED_ONE_OF):
+        questions.append(f"Ninguna columna se leyó como «{FIELD_LABELS['programmed']}» ni como "
+                         f"«{FIELD_LABELS['goal']}»: elija cuál es.")
+    for c in columns:
+        if c.source == "ocupado":
+            taken = next((o for o in columns if o.field and o.sheet == c.sheet
+                          and o.field == _wanted(c)), None)
+            questions.append(
+                f"«{c.header}» ({c.sheet}!{c.cell}) parece "
+                f"«{FIELD_LABELS.get(_wanted(c) or '', 'otro campo')}», que ya se leyó de "
+                f"«{taken.header if taken else 'otra columna'}»: elija qué es cada una."
+            )
+    return questions
+
+
+def _wanted(column: ColumnUse) -> str | None:
+    return classify(column.key)
+
+
 def text_report(doc: PoaDocument, findings: list[Finding], as_of: date) -> str:
     plan = doc.plan
     index = efficiency_index(doc.activities)
@@ -94,7 +140,9 @@ def text_report(doc: PoaDocument, findings: list[Finding], as_of: date) -> str:
         f"Fecha de corte: {fmt_date(as_of)}",
         "",
         f"Lectura: {reading_summary(doc)}",
+        *([f"  {template_line(doc)}"] if doc.template else []),
         *(f"  {line}" for line in unrecognised_columns(doc)),
+        *(f"  Falta decidir: {q}" for q in mapping_questions(doc)),
         "",
         f"Actividades: {len(doc.activities)}",
     ]

@@ -105,7 +105,7 @@ def test_every_server_callback_has_a_permission(app):
     by_permission = {p: sorted(k for k in callbacks if policy[k] == p) for p in set(policy.values())}
     # The writes are where they must be: an upload callback cannot be registered as "read".
     assert all("carga-" in k for k in by_permission[auth.UPLOAD])
-    assert len(by_permission[auth.UPLOAD]) == 5
+    assert len(by_permission[auth.UPLOAD]) == 7
     assert all("presupuesto-" in k for k in by_permission[auth.BUDGET])
     assert len(by_permission[auth.BUDGET]) == 3
     assert by_permission[auth.ADMIN] == ["..audit-table.children...audit-count.children.."]
@@ -131,7 +131,7 @@ def test_write_callbacks_refuse_unauthenticated_and_wrong_role_posts(app):
         # The same request from the right role passes the gate: the refusals above are the role.
         assert post(clients[RIGHT[permission]], key, entry).status_code in (200, 204), key
         checked += 1
-    assert checked == 9
+    assert checked == 11
 
 
 def test_client_side_and_unknown_outputs_are_refused(app):

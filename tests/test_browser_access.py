@@ -80,7 +80,7 @@ def test_consulta_sees_no_upload_or_budget_controls_and_the_server_refuses_anywa
 
     policy = auth.policy(live.app)
     writes = [k for k, p in policy.items() if p in (auth.UPLOAD, auth.BUDGET, auth.ADMIN)]
-    assert len(writes) == 9
+    assert len(writes) == 11
     assert {k: post_as(driver, live, k) for k in writes} == dict.fromkeys(writes, 403)
     assert console_errors(driver) == []
 

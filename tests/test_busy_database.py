@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 import sqlite3
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from dashboard.app import create_app
 from loaders.errors import BUSY_MESSAGE
 from loaders.settings import Settings
+from loaders.store import staging
 from loaders.store.accounts import add_user
 from loaders.store.engine import make_engine
 from loaders.store.queries import count_versions
@@ -29,15 +29,16 @@ def test_a_save_while_another_writer_holds_the_lock_says_try_again(tmp_path, sam
     client, _ = login(app, "planea")
     key = next(k for k in app.callback_map if k.startswith("..carga-result.children..."))
     body = payload(key, app.callback_map[key])
+    # the preview staged the file on the server; «Guardar» names it by its token
+    token = staging.stage(services.engine, sample_bytes, "poa.xlsx", owner="planea")
     values = {
-        "carga-save": 1, "carga-filename": "poa.xlsx", "carga-municipio": "Sombrerete",
+        "carga-save": 1, "carga-municipio": "Sombrerete",
         "carga-direccion": "Desarrollo Social", "carga-area": "Migrantes y Ex braceros",
-        "carga-year": 2026, "carga-area-shown": None,
-        "carga-upload": "data:application/octet-stream;base64,"
-                        + base64.b64encode(sample_bytes).decode(),
+        "carga-year": 2026,
+        "carga-stage": {"token": token, "file": "poa.xlsx", "area": None, "notice": None},
     }
     for item in body["inputs"] + body["state"]:
-        item["value"] = values[item["id"] if item["property"] != "filename" else "carga-filename"]
+        item["value"] = values[item["id"]]
 
     holder = sqlite3.connect(settings.data_dir / "tablero_poa.sqlite3", isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")

@@ -282,7 +282,8 @@ def test_cli_json_lists_labels_skipped_rows_and_columns(tmp_path):
     assert [s["reason"] for s in data["skipped"]] == ["subtotal", "blank", "repeated header",
                                                       "total"]
     assert {"sheet": "Cronograma", "cell": "H5", "header": "2026 / Meta Alcanzada / N°",
-            "field": "achieved", "table": "activities"} in data["columns"]
+            "field": "achieved", "table": "activities", "source": "palabras",
+            "samples": ["6", "6", "0"]} in data["columns"]
 
 
 def test_an_avance_column_that_says_something_else_fills_no_field(tmp_path, sample):
@@ -293,7 +294,7 @@ def test_an_avance_column_that_says_something_else_fills_no_field(tmp_path, samp
     assert _values(data) == _values(sample)  # the cronograma's % still counts
     assert _codes(data) == _codes(sample)
     assert {"sheet": "POA", "cell": "G9", "header": "Avance físico", "field": None,
-            "table": "activities"} in data["columns"]
+            "table": "activities", "source": "", "samples": ["0.5"]} in data["columns"]
 
 
 def test_meta_del_ano_is_the_annual_goal(tmp_path, sample):

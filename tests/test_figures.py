@@ -9,7 +9,15 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from dashboard.figures.poa import fmt_pct, gantt, gauge, index_bullet, invalid_dates, semaforo_bar
+from dashboard.figures.poa import (
+    GANTT_ROW_PX,
+    fmt_pct,
+    gantt,
+    gauge,
+    index_bullet,
+    invalid_dates,
+    semaforo_bar,
+)
 from dashboard.views import SEMAFORO_COLORS, ActivityView
 
 TODAY = date(2026, 11, 21)
@@ -78,6 +86,12 @@ def bars_by_label(fig: go.Figure) -> dict[str, dict]:
     return out
 
 
+def gauge_title(fig: go.Figure) -> str:
+    """The gauge's title: the annotation over its plot area (see `gauge_spec`)."""
+    (title,) = [a for a in fig.layout.annotations if a.name == "title"]
+    return title.text
+
+
 def planned_markers(fig: go.Figure) -> list[tuple[str, str]]:
     points = []
     for trace in fig.data:
@@ -142,44 +156,46 @@ def test_gauge_threshold_marks_the_count_expected_on_the_fecha_de_corte():
 )
 def test_gauge_bar_has_the_semaforo_colour_and_the_title_its_icon_and_word(light, word, icon):
     fig = gauge(activity(semaforo=light))
-    title = fig.data[0].title.text
+    title = gauge_title(fig)
     assert fig.data[0].gauge.bar.color == SEMAFORO_COLORS[light]
     assert f"{icon}</span> {word} — {LABELS[light]}" in title
 
 
 def test_gauge_title_starts_with_number_and_name_and_meta_says_which_activity():
     fig = gauge(activity(number=7, name="Feria binacional"))
-    assert fig.data[0].title.text.startswith("<b>7. Feria binacional</b>")
+    assert gauge_title(fig).startswith("<b>7. Feria binacional</b>")
     assert fig.layout.meta["activity"] == 7
     assert fig.layout.meta["name"] == "Feria binacional"
 
 
 def test_gauge_and_gantt_name_an_activity_by_its_label_as_written():
     labelled = activity(number=3, name="Feria binacional", label="B-1")
-    assert gauge(labelled).data[0].title.text.startswith("<b>B-1. Feria binacional</b>")
+    assert gauge_title(gauge(labelled)).startswith("<b>B-1. Feria binacional</b>")
     rows = [labelled, activity(number=4, name="Becas", label="2)")]
     assert sorted(bars_by_label(gantt(rows, today=TODAY, year=2026))) == [
         "2) Becas", "B-1. Feria binacional"]
 
 
-def test_gauge_shortens_a_long_name_in_the_title_but_keeps_it_whole_in_meta():
+def test_gauge_wraps_a_long_name_whole_in_the_title_and_keeps_it_in_meta():
     name = (
         "Gestión de trámites de doble nacionalidad y apostillado de actas de nacimiento "
         "para las familias de migrantes"
     )
     fig = gauge(activity(name=name))
-    title = fig.data[0].title.text
-    assert "…" in title
-    assert "familias" not in title
-    shown = title.split("<span")[0].replace("<b>", "").replace("</b>", "").replace("<br>", " ")
-    assert len(shown.strip()) <= 45
+    title = gauge_title(fig)
+    assert "…" not in title
+    name_lines = [line for line in title.split("<br>") if line.startswith("<b>")]
+    assert len(name_lines) == 5
+    assert all(len(line) <= len("<b></b>") + 26 for line in name_lines)
+    shown = " ".join(line.removeprefix("<b>").removesuffix("</b>") for line in name_lines)
+    assert shown == f"1. {name}"
     assert fig.layout.meta["name"] == name
 
 
 def test_gauge_warns_about_the_declared_pct_only_when_it_mismatches():
-    mismatch = gauge(activity(declared_pct=50.0, pct_mismatch=True)).data[0].title.text
-    agrees = gauge(activity(declared_pct=30.0, pct_mismatch=False)).data[0].title.text
-    assert "⚠ declarado 50 % · real 30 %" in mismatch
+    mismatch = gauge_title(gauge(activity(declared_pct=50.0, pct_mismatch=True)))
+    agrees = gauge_title(gauge(activity(declared_pct=30.0, pct_mismatch=False)))
+    assert "⚠ declarado 50.0 % · real 30.0 %" in mismatch
     assert "⚠" not in agrees
     assert "declarado" not in agrees
 
@@ -216,9 +232,10 @@ def test_gantt_bar_colour_and_legend_follow_the_semaforo():
 
 def test_gantt_writes_the_real_pct_inside_each_bar():
     bars = bars_by_label(gantt(three_rows(), today=TODAY, year=2026))
-    assert bars["1. Asesorías a migrantes"]["text"] == "30 %"
-    assert bars["2. Feria binacional"]["text"] == "80 %"
-    assert bars["1. Asesorías a migrantes"]["textposition"] == "inside"
+    assert bars["1. Asesorías a migrantes"]["text"] == "30.0 %"
+    assert bars["2. Feria binacional"]["text"] == "80.0 %"
+    # inside the bar, or beside a bar too short for it
+    assert bars["1. Asesorías a migrantes"]["textposition"] == "auto"
 
 
 def test_gantt_hover_shows_dates_day_first():
@@ -259,14 +276,15 @@ def test_gantt_x_axis_spans_the_fiscal_year_by_month():
     xaxis = gantt(three_rows(), today=TODAY, year=2026).layout.xaxis
     assert list(xaxis.range) == ["2026-01-01", "2027-01-01"]
     assert xaxis.type == "date"
-    assert xaxis.dtick == "M1"
-    assert xaxis.tickformat == "%b"
+    assert list(xaxis.ticktext)[1:] == ["Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep",
+                                        "Oct", "Nov", "Dic"]
+    assert xaxis.ticktext[0].startswith("Ene<br>") and "2026" in xaxis.ticktext[0]
 
 
-def test_gantt_x_axis_extends_to_bars_outside_the_fiscal_year():
+def test_gantt_x_axis_stays_on_the_fiscal_year_when_bars_fall_outside():
     rows = [activity(start=date(2025, 12, 1), end=date(2027, 2, 15))]
     xaxis = gantt(rows, today=TODAY, year=2026).layout.xaxis
-    assert list(xaxis.range) == ["2025-12-01", "2027-02-16"]
+    assert list(xaxis.range) == ["2026-01-01", "2027-01-01"]
 
 
 def test_gantt_shows_each_planned_month_of_the_drawn_activities_on_its_row():
@@ -281,7 +299,7 @@ def test_gantt_shows_each_planned_month_of_the_drawn_activities_on_its_row():
 def test_gantt_height_grows_with_the_number_of_rows():
     few = gantt([activity(number=n) for n in range(3)], today=TODAY, year=2026)
     many = gantt([activity(number=n) for n in range(12)], today=TODAY, year=2026)
-    assert many.layout.height - few.layout.height == 9 * 40
+    assert many.layout.height - few.layout.height == 9 * GANTT_ROW_PX
 
 
 def test_gantt_without_drawable_activities_says_so():

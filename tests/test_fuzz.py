@@ -481,7 +481,7 @@ def test_fuzz_xml_values_stored_on_postgresql(
 def test_an_unforeseen_failure_is_marked_and_fails_the_outcome(
     monkeypatch, poa_bases, poa_target
 ):
-    def broken(sheet):
+    def broken(sheet, mapping=None):
         raise RuntimeError("a bug in a table finder")
 
     monkeypatch.setattr("loaders.read.poa.find_tables", broken)

@@ -10,7 +10,7 @@ from tests.paths import REPO_ROOT
 ROOTS = ("loaders", "dashboard", "sample_data")
 # What each part of loaders/ may import from the project (besides itself).
 BASE = {"loaders.model", "loaders.text", "loaders.errors", "loaders.settings", "loaders.codes",
-        "loaders.reference"}
+        "loaders.reference", "loaders.mapping"}
 ALLOWED = {
     "base": {"base"},
     "loaders.read": {"base"},

@@ -41,6 +41,7 @@ INTERNAL = {
     "finding.stage", "alignment_link.kind", "alignment_link.code", "audit.action",
     "user_account.username", "user_account.password_hash", "user_account.role",
     "user_account.session_stamp", "movement.momento", "movement.source",
+    "staged_upload.token", "staged_upload.sha256",
 }
 
 

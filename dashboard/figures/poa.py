@@ -7,17 +7,19 @@ figure's data. `gauge`, `gantt` and `semaforo_bar` wrap the same dict in a `go.F
 
 No I/O, no Dash, no module state changed. Text is Spanish, numbers use Mexican separators (decimal
 point, comma for thousands: `separators=".,"`), and the semáforo is always carried by a word and an
-icon as well as by its colour. Month names on date axes come from the Plotly "es" locale the app
-loads, so no month name is written here. User text (names, labels) goes through
+icon as well as by its colour. The Gantt's month labels are written here ("Ene" … "Dic", from
+`loaders.text.month_name`), as in the cabildo PDF; month names in hovers come from the Plotly "es"
+locale the app loads. User text (names, labels) goes through
 `markup.plain_text` before a figure receives it: Plotly reads its strings as markup.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 
 import plotly.graph_objects as go
@@ -26,7 +28,7 @@ import plotly.io as pio
 from dashboard.figures.markup import plain_text
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.check.progress import Thresholds, semaforo
-from loaders.text import activity_title
+from loaders.text import activity_title, month_name
 
 DEFAULT_THRESHOLDS = Thresholds()
 SEMAFORO_KEYS: tuple[str | None, ...] = ("rojo", "amarillo", "verde", None)
@@ -39,14 +41,26 @@ BASE_FONT_SIZE = 14
 TITLE_FONT_SIZE = 16
 NAME_LIMIT = 45
 GAUGE_LINE_CHARS = 26
+# Far longer than any real activity's name: only such a name is cut in a gauge's title.
+GAUGE_NAME_LIMIT = 130
 GAUGE_PLOT_PX = 150
+GAUGE_TICK_PX = 26  # room above the gauge's arc for the tick labels drawn over its top
 TITLE_LINE_PX = 21
-GANTT_ROW_PX = 40
-GANTT_EXTRA_PX = 120
+# Gantt rows: the activity's name (up to two lines) above its bar, the planned months under it.
+GANTT_ROW_PX = 68
+GANTT_LABEL_CHARS = 40
+GANTT_LABEL_LINES = 2
+GANTT_BAR_TOP_PX = 2  # from the row's centre down to the bar's top
+GANTT_BAR_PX = 20
+GANTT_MONTH_PX = 28  # from the row's centre down to the planned-month squares
+GANTT_MARGIN = {"l": 18, "r": 18, "t": 30, "b": 100}
+GRID_COLOR = "#d9dcdf"
+GANTT_EXTRA_PX = GANTT_MARGIN["t"] + GANTT_MARGIN["b"]
 DAY_MS = 86_400_000
 
-# Text drawn on a semáforo colour: dark on amarillo (white on it is hard to read), white elsewhere.
-_INK_ON = {"amarillo": TEXT_COLOR}
+# Text drawn on a semáforo colour: dark on amarillo and on the grey of "Sin datos" (white on them
+# is hard to read), white elsewhere. Keyed by `key or ""`.
+_INK_ON = {"amarillo": TEXT_COLOR, "": TEXT_COLOR}
 
 
 # --- formatting ----------------------------------------------------------------------------------
@@ -86,12 +100,10 @@ def short_name(name: str, limit: int = NAME_LIMIT) -> str:
     return cut.rstrip(" ,;:.-") + "…"
 
 
-def wrap_name(name: str, width: int = GAUGE_LINE_CHARS, limit: int = NAME_LIMIT) -> list[str]:
-    """The (shortened) name in at most two lines of about `width` characters."""
-    lines = textwrap.wrap(short_name(name, limit), width) or [""]
-    if len(lines) > 2:
-        lines = [lines[0], short_name(" ".join(lines[1:]), width)]
-    return lines
+def wrap_name(name: str, width: int = GAUGE_LINE_CHARS, limit: int = GAUGE_NAME_LIMIT) -> list[str]:
+    """The whole name in lines of about `width` characters; only a name longer than `limit`
+    characters is shortened (`short_name`)."""
+    return textwrap.wrap(short_name(name, limit), width) or [""]
 
 
 def semaforo_label(key: str | None) -> str:
@@ -190,21 +202,23 @@ def gauge(a: ActivityView) -> go.Figure:
 
 def gauge_spec(a: ActivityView) -> dict:
     """Meta alcanzada against meta programada, the bar in the semáforo's colour, and a mark at the
-    count expected by the fecha de corte. The title carries the number, the (shortened) name, the
-    semáforo's icon and word and, when the declared % disagrees with the real one, a warning.
-    `layout.meta` holds the activity's number and full name for callbacks and tooltips."""
+    count expected by the fecha de corte. The title — the number and the whole name wrapped, the
+    semáforo's icon and word and, when the declared % disagrees with the real one, a warning — is
+    an annotation (`name="title"`) above the plot area, and the gauge's domain leaves room under it
+    for the tick labels over the arc: Plotly would place an indicator's own title over the arc
+    when no tick label stands at its top (a goal of 1). `layout.meta` holds the activity's number
+    and full name for callbacks and tooltips."""
     programmed = a.programmed or 0
     achieved = a.achieved or 0
     axis_max = max(programmed, achieved, 1)
     expected = expected_count(a)
 
-    name_lines = wrap_name(a.title)
-    lines = [f"<b>{plain_text(line)}</b>" for line in name_lines]
+    lines = [f"<b>{plain_text(line)}</b>" for line in wrap_name(a.title)]
     lines.append(_status_line(a.semaforo, a.status_label))
     if a.pct_mismatch:
         lines.append(
-            f"<span style='font-size:14px'>⚠ declarado {fmt_pct_auto(a.declared_pct)}"
-            f" · real {fmt_pct_auto(a.real_pct)}</span>"
+            f"<span style='font-size:14px'>⚠ declarado {fmt_pct(a.declared_pct, 1)}"
+            f" · real {fmt_pct(a.real_pct, 1)}</span>"
         )
     gauge = {
         "shape": "angular",
@@ -226,6 +240,7 @@ def gauge_spec(a: ActivityView) -> dict:
             "thickness": 0.9,
             "value": expected,
         }
+    plot_px = GAUGE_PLOT_PX + GAUGE_TICK_PX
     indicator = {
         "type": "indicator",
         "mode": "gauge+number",
@@ -235,13 +250,26 @@ def gauge_spec(a: ActivityView) -> dict:
             "suffix": f" de {fmt_count(programmed)}" if programmed else " (sin meta)",
             "font": {"size": 26},
         },
-        "title": {"text": "<br>".join(lines), "font": {"size": TITLE_FONT_SIZE - 1}},
         "gauge": gauge,
-        "domain": {"x": [0, 1], "y": [0, 1]},
+        "domain": {"x": [0, 1], "y": [0, round(GAUGE_PLOT_PX / plot_px, 4)]},
     }
-    top = TITLE_LINE_PX * len(lines) + 12
-    return _spec([indicator], {"meta": {"activity": a.number, "name": plain_text(a.name)}},
-                 height=GAUGE_PLOT_PX + top + 8, margin={"l": 28, "r": 28, "t": top, "b": 8})
+    title = {
+        "name": "title",
+        "text": "<br>".join(lines),
+        "font": {"size": TITLE_FONT_SIZE - 1},
+        "align": "center",
+        "xref": "paper",
+        "x": 0.5,
+        "xanchor": "center",
+        "yref": "paper",
+        "y": 1,
+        "yanchor": "bottom",
+        "showarrow": False,
+    }
+    top = TITLE_LINE_PX * len(lines) + 8
+    layout = {"annotations": [title], "meta": {"activity": a.number, "name": plain_text(a.name)}}
+    return _spec([indicator], layout, height=top + plot_px + 8,
+                 margin={"l": 28, "r": 28, "t": top, "b": 8})
 
 
 # --- gantt ---------------------------------------------------------------------------------------
@@ -269,7 +297,7 @@ def invalid_dates(rows: Sequence[ActivityView]) -> list[tuple[ActivityView, str]
     return out
 
 
-def _drawable(rows: Sequence[ActivityView]) -> list[ActivityView]:
+def drawable(rows: Sequence[ActivityView]) -> list[ActivityView]:
     return [
         a for a in rows
         if a.dates_valid and a.start is not None and a.end is not None and a.end >= a.start
@@ -288,14 +316,39 @@ def _row_labels(rows: Sequence[ActivityView]) -> list[str]:
     return labels
 
 
-def _iso_start(a: ActivityView) -> str:
-    assert a.start is not None
-    return a.start.isoformat()
+def _row_name(a: ActivityView) -> str:
+    """The activity's whole title in at most `GANTT_LABEL_LINES` lines (`<br>`), as plain text;
+    only a name longer than those lines hold is shortened."""
+    limit = GANTT_LABEL_CHARS * GANTT_LABEL_LINES - 4
+    lines = textwrap.wrap(short_name(a.title, limit), GANTT_LABEL_CHARS) or [""]
+    if len(lines) > GANTT_LABEL_LINES:
+        head, tail = lines[: GANTT_LABEL_LINES - 1], lines[GANTT_LABEL_LINES - 1 :]
+        lines = [*head, short_name(" ".join(tail), GANTT_LABEL_CHARS)]
+    return "<br>".join(plain_text(line) for line in lines)
 
 
-def _duration_ms(a: ActivityView) -> int:
+def _fiscal_span(year: int) -> tuple[date, date]:
+    """The fiscal year as [1 January, 1 January of the next year): the axis ends at the end of
+    the day of 31 December."""
+    return date(year, 1, 1), date(year + 1, 1, 1)
+
+
+def _clipped(a: ActivityView, year: int) -> tuple[date, date]:
+    """The bar's [start, end) inside the fiscal year: the part of inicio..fin (to the end of the
+    day of fin) that falls in it; empty, at the year's edge, when nothing does."""
     assert a.start is not None and a.end is not None
-    return ((a.end - a.start).days + 1) * DAY_MS
+    first, stop = _fiscal_span(year)
+    begin = min(max(a.start, first), stop)
+    finish = max(min(a.end + timedelta(days=1), stop), first)
+    return begin, max(begin, finish)
+
+
+def starts_before(a: ActivityView, year: int) -> bool:
+    return a.start is not None and a.start < date(year, 1, 1)
+
+
+def ends_after(a: ActivityView, year: int) -> bool:
+    return a.end is not None and a.end > date(year, 12, 31)
 
 
 def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
@@ -303,34 +356,88 @@ def gantt(rows: Sequence[ActivityView], *, today: date, year: int) -> go.Figure:
     return go.Figure(gantt_spec(rows, today=today, year=year))
 
 
+def _px(pixels: float) -> float:
+    """`pixels` in the units of the (category) y axis, where a row is one unit."""
+    return round(pixels / GANTT_ROW_PX, 4)
+
+
+def _corte_annotation(today: date, year: int) -> dict:
+    """"Corte dd/mm/aaaa" over the plot area, beside its line and on the side where it fits; at
+    the axis' edge with ◂ / ▸ when the fecha de corte falls outside the fiscal year."""
+    first, stop = _fiscal_span(year)
+    note = {
+        "name": "corte",
+        "yref": "paper",
+        "y": 1,
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 13, "color": MARK_COLOR},
+        "bgcolor": "rgba(255,255,255,0.85)",
+    }
+    text = f"Corte {fmt_date(today)}"
+    if today < first:
+        return {**note, "text": f"◂ {text}", "xref": "paper", "x": 0, "xanchor": "left"}
+    if today >= stop:
+        return {**note, "text": f"{text} ▸", "xref": "paper", "x": 1, "xanchor": "right"}
+    late = today >= date(year, 7, 1)
+    return {**note, "text": text, "xref": "x", "x": today.isoformat(),
+            "xanchor": "right" if late else "left"}
+
+
+def _month_edges(year: int) -> list[str]:
+    """The first day of each month of the year and 1 January of the next: the grid lines."""
+    return [date(year + (m > 12), (m - 1) % 12 + 1, 1).isoformat() for m in range(1, 14)]
+
+
+def _month_ticks(year: int) -> dict:
+    """One label in the middle of each month, "Ene" to "Dic", the year under January's."""
+    edges = [datetime.fromisoformat(edge) for edge in _month_edges(year)]
+    middles = [start + (end - start) / 2 for start, end in itertools.pairwise(edges)]
+    names = [month_name(m)[:3].capitalize() for m in range(1, 13)]
+    names[0] += f"<br><span style='font-size:11px'>{year}</span>"
+    return {
+        "tickmode": "array",
+        "tickvals": [middle.isoformat(sep=" ") for middle in middles],
+        "ticktext": names,
+    }
+
+
 def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
-    """One bar per activity with valid dates, from inicio to the end of the day of fin, coloured
-    by semáforo with its real % inside; the months planned in the cronograma as small squares under
-    each bar; a line at the fecha de corte. Activities with invalid dates are left out (see
-    `invalid_dates`)."""
-    valid = _drawable(rows)
+    """The fiscal year `year`, month by month, with one row per activity with valid dates: its
+    name (whole, up to two lines) over a bar from inicio to the end of the day of fin, coloured by
+    semáforo with its real % (inside, or beside a bar too short for it); the months planned in
+    the cronograma as small squares under the bar; a line at the fecha de corte. The axis is the
+    fiscal year only, as in the cabildo PDF: a bar that starts before 1 January or ends after
+    31 December is cut at the year's edge and marked ◂ / ▸ beside it, and its hover keeps the
+    real dates. Activities with invalid dates are left out (see `invalid_dates`)."""
+    valid = drawable(rows)
     labels = _row_labels(valid)
+    first, stop = _fiscal_span(year)
     traces: list[dict] = []
 
     for key in SEMAFORO_KEYS:
         group = [(a, label) for a, label in zip(valid, labels, strict=True) if a.semaforo == key]
         if not group:
             continue
+        spans = [_clipped(a, year) for a, _ in group]
+        ink = _INK_ON.get(key or "", "#ffffff")
         traces.append({
             "type": "bar",
             "name": semaforo_label(key),
             "orientation": "h",
             "y": [label for _, label in group],
-            "base": [_iso_start(a) for a, _ in group],
-            "x": [_duration_ms(a) for a, _ in group],
-            "width": 0.5,
-            "offset": -0.38,  # the upper part of the row; the planned months go under the bar
+            "base": [begin.isoformat() for begin, _ in spans],
+            "x": [(finish - begin).days * DAY_MS for begin, finish in spans],
+            "width": _px(GANTT_BAR_PX),
+            "offset": _px(GANTT_BAR_TOP_PX),  # the axis runs downwards: below the row's centre
             "marker": {"color": _color(key), "line": {"width": 0}},
-            "text": [fmt_pct(a.real_pct) for a, _ in group],
-            "textposition": "inside",
+            "text": [fmt_pct(a.real_pct, 1) for a, _ in group],
+            "textposition": "auto",  # inside; beside the bar when it does not fit
             "insidetextanchor": "middle",
             "textangle": 0,
-            "textfont": {"size": 13, "color": _INK_ON.get(key or "", "#ffffff")},
+            "insidetextfont": {"size": 12, "color": ink},
+            "outsidetextfont": {"size": 12, "color": TEXT_COLOR},
+            "cliponaxis": True,
             "customdata": [
                 [
                     a.number,
@@ -370,9 +477,9 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
             "mode": "markers",
             "marker": {
                 "symbol": "square",
-                "size": 7,
+                "size": 6,
                 "color": PLANNED_MONTH_COLOR,
-                "standoff": 10,  # pixels below the row's centre, under the bar
+                "standoff": GANTT_MONTH_PX,  # pixels below the row's centre, under the bar
             },
             "text": months_text,
             "hovertemplate": "Mes programado: %{x|%B %Y}<br>%{text}<extra></extra>",
@@ -392,24 +499,54 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
             "hoverinfo": "skip",
         })
 
-    start = date(year, 1, 1)
-    stop = date(year + 1, 1, 1)
-    for a in valid:
-        assert a.start is not None and a.end is not None
-        start = min(start, a.start)
-        stop = max(stop, a.end + timedelta(days=1))
-
-    annotations = [{
-        "x": today.isoformat(),
-        "xref": "x",
-        "y": 1,
-        "yref": "paper",
-        "yanchor": "bottom",
-        "text": f"Corte {fmt_date(today)}",
-        "showarrow": False,
-        "font": {"size": 13, "color": MARK_COLOR},
-        "bgcolor": "rgba(255,255,255,0.85)",
-    }]
+    bar_middle = -(GANTT_BAR_TOP_PX + GANTT_BAR_PX / 2)  # annotation yshift: up is positive
+    annotations: list[dict] = [_corte_annotation(today, year)]
+    shapes: list[dict] = [
+        {"type": "line", "xref": "x", "x0": edge, "x1": edge, "yref": "paper", "y0": 0, "y1": 1,
+         "line": {"color": GRID_COLOR, "width": 1}, "layer": "below"}
+        for edge in _month_edges(year)
+    ]
+    for i, (a, label) in enumerate(zip(valid, labels, strict=True)):
+        if i % 2:
+            shapes.append({
+                "type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y",
+                "y0": i - 0.5, "y1": i + 0.5, "fillcolor": "#f4f6f7",
+                "line": {"width": 0}, "layer": "below",
+            })
+        annotations.append({
+            "name": "row",
+            "text": _row_name(a),
+            "xref": "paper", "x": 0, "xanchor": "left",
+            "yref": "y", "y": label, "yanchor": "bottom", "yshift": -1,
+            "align": "left",
+            "showarrow": False,
+            "font": {"size": 13, "color": TEXT_COLOR},
+        })
+        for outside, x, anchor, mark in ((starts_before(a, year), first, "right", "◂"),
+                                          (ends_after(a, year), stop, "left", "▸")):
+            if outside:
+                annotations.append({
+                    "name": "outside",
+                    "text": f"<b>{mark}</b>",
+                    "xref": "x", "x": x.isoformat(), "xanchor": anchor,
+                    "yref": "y", "y": label, "yanchor": "middle", "yshift": bar_middle,
+                    "showarrow": False,
+                    "font": {"size": 16, "color": TEXT_COLOR},
+                    "hovertext": (f"Empieza el {fmt_date(a.start)}, antes de {year}" if mark == "◂"
+                                  else f"Termina el {fmt_date(a.end)}, después de {year}"),
+                })
+    if first <= today < stop:
+        shapes.append({
+            "type": "line",
+            "xref": "x",
+            "yref": "paper",
+            "x0": today.isoformat(),
+            "x1": today.isoformat(),
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": MARK_COLOR, "width": 2, "dash": "dash"},
+            "layer": "above",
+        })
     if not valid:
         annotations.append({
             "text": "Ninguna actividad tiene fechas válidas",
@@ -421,41 +558,30 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
             "font": {"size": BASE_FONT_SIZE},
         })
     layout = {
-        "shapes": [{
-            "type": "line",
-            "xref": "x",
-            "yref": "paper",
-            "x0": today.isoformat(),
-            "x1": today.isoformat(),
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": MARK_COLOR, "width": 2, "dash": "dash"},
-            "layer": "above",
-        }],
+        "shapes": shapes,
         "annotations": annotations,
         "xaxis": {
             "type": "date",
-            "range": [start.isoformat(), stop.isoformat()],
-            "dtick": "M1",
-            "tick0": date(year, 1, 1).isoformat(),
-            "tickformat": "%b",
-            "ticklabelmode": "period",
-            "showgrid": True,
-            "gridcolor": "#e0e0e0",
-            "tickfont": {"size": 13},
-            "fixedrange": False,
+            "range": [first.isoformat(), stop.isoformat()],
+            **_month_ticks(year),
+            "ticks": "",
+            "tickangle": 0,  # never turned on a phone: the labels fit a month's width
+            "showgrid": False,
+            "showline": True,
+            "linecolor": GRID_COLOR,
+            "tickfont": {"size": 12},
+            "fixedrange": True,
         },
         "yaxis": {
             "type": "category",
             "categoryorder": "array",
             "categoryarray": labels,
             "autorange": "reversed",
-            "automargin": True,
+            "showticklabels": False,
             "showgrid": False,
-            "tickfont": {"size": 13},
+            "fixedrange": True,
         },
         "barmode": "overlay",
-        "bargap": 0.2,
         "legend": {
             "orientation": "h",
             "yref": "container",
@@ -468,7 +594,7 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
         "hovermode": "closest",
     }
     return _spec(traces, layout, height=GANTT_EXTRA_PX + GANTT_ROW_PX * max(len(valid), 2),
-                 margin={"l": 8, "r": 16, "t": 36, "b": 72})
+                 margin=GANTT_MARGIN)
 
 
 # --- resumen -------------------------------------------------------------------------------------

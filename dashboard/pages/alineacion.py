@@ -11,7 +11,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from dashboard.components import empty_state, page_header, semaforo_badge
+from dashboard.components import empty_state, page_header, scroll_region, semaforo_badge
 from dashboard.services import get_services
 from dashboard.state import PageData, page_data
 from loaders.check.alignment import (
@@ -75,7 +75,7 @@ def _cell(kind: str, code: str, number: int, cells, css: str) -> html.Td:
 
 
 def _matrix_table(table_id: str, kind: str, columns: Sequence[tuple[str, str]], data: PageData,
-                  cov: Coverage, cells, iom: set[int]) -> dbc.Table:
+                  cov: Coverage, cells, iom: set[int]) -> html.Div:
     """Activities × codes (`columns`: (code, tooltip)), each covered cell with its progress."""
     classes = {code: _column_class(cov, kind, code) for code, _ in columns}
     head = html.Thead(html.Tr(
@@ -107,8 +107,10 @@ def _matrix_table(table_id: str, kind: str, columns: Sequence[tuple[str, str]], 
             for code, _ in columns
         ]
     ))
-    return dbc.Table([head, html.Tbody(rows), foot], bordered=True, size="sm", responsive=True,
-                     className="alineacion-matrix", id=table_id)
+    label = ("Actividades por fracción del Art. 122" if kind == FRACCION
+             else "Actividades por dimensión de la OIM")
+    return scroll_region(dbc.Table([head, html.Tbody(rows), foot], bordered=True, size="sm",
+                                   className="alineacion-matrix", id=table_id), label)
 
 
 def _gaps(cov: Coverage, reference: Reference) -> html.Div:

@@ -6,10 +6,11 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, dcc, html
+from dash import Input, Output, html
 from sqlalchemy.orm import Session
 
 from dashboard import auth
+from dashboard.components import date_input, stacked
 from dashboard.services import get_services
 from loaders.store.accounts import list_users
 from loaders.store.audit import ACTION_LABELS, AuditFilter, audit_entries
@@ -42,21 +43,21 @@ def entries_view(flt: AuditFilter) -> tuple[html.Div, str]:
                      html.Td(r.user), html.Td(r.action_label), html.Td(r.detail),
                      html.Td(r.remote_addr or "—")]) for r in rows]
     head = ("Fecha y hora", "Usuario", "Acción", "Detalle", "Desde")
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                     size="sm", striped=True, responsive=True), shown
+    return stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+                             size="sm", striped=True)), shown
 
 
 def users_view() -> dbc.Table:
     with Session(get_services().engine) as session:
         users = list_users(session)
     head = ("Usuario", "Nombre", "Rol", "Áreas", "Activa", "Creada")
-    return dbc.Table([
+    return stacked(dbc.Table([
         html.Thead(html.Tr([html.Th(h) for h in head])),
         html.Tbody([html.Tr([html.Td(u.username), html.Td(u.full_name or "—"),
                              html.Td(u.role_label), html.Td(u.areas_text()),
                              html.Td("sí" if u.active else "no"),
                              html.Td(f"{u.created_at:%d/%m/%Y}")]) for u in users]),
-    ], size="sm", striped=True, id="audit-users")
+    ], size="sm", striped=True, id="audit-users"))
 
 
 def layout(**_query) -> html.Div:
@@ -67,8 +68,6 @@ def layout(**_query) -> html.Div:
     actions = [{"label": "Todas", "value": ""}] + [
         {"label": label, "value": code} for code, label in ACTION_LABELS.items()]
     table, shown = entries_view(AuditFilter())
-    picker = {"display_format": "DD/MM/YYYY", "month_format": "MM/YYYY", "first_day_of_week": 1,
-              "clearable": True, "placeholder": "dd/mm/aaaa"}
     return html.Div([
         html.H1("Auditoría", className="page-title h2"),
         html.P("Quién hizo qué, cuándo y desde dónde: cargas (guardadas o rechazadas), versiones, "
@@ -80,9 +79,9 @@ def layout(**_query) -> html.Div:
             dbc.Col([dbc.Label("Acción", html_for=F_ACTION),
                      dbc.Select(id=F_ACTION, options=actions, value="")], md=3),
             dbc.Col([dbc.Label("Desde", html_for=F_SINCE),
-                     dcc.DatePickerSingle(id=F_SINCE, **picker)], md=2),
+                     date_input(F_SINCE, clearable=True)], md=2),
             dbc.Col([dbc.Label("Hasta", html_for=F_UNTIL),
-                     dcc.DatePickerSingle(id=F_UNTIL, **picker)], md=2),
+                     date_input(F_UNTIL, clearable=True)], md=2),
             dbc.Col([dbc.Label("Texto en el detalle", html_for=F_TEXT),
                      dbc.Input(id=F_TEXT, debounce=True, maxLength=200)], md=3),
         ], className="g-2 mb-2 no-print"),
@@ -101,8 +100,8 @@ def register_callbacks(app: dash.Dash) -> None:
         app, auth.ADMIN,
         Output(TABLE, "children"),
         Output(COUNT, "children"),
-        Input(F_USER, "value"), Input(F_ACTION, "value"), Input(F_SINCE, "date"),
-        Input(F_UNTIL, "date"), Input(F_TEXT, "value"),
+        Input(F_USER, "value"), Input(F_ACTION, "value"), Input(F_SINCE, "value"),
+        Input(F_UNTIL, "value"), Input(F_TEXT, "value"),
         prevent_initial_call=True,
     )
     def filter_entries(user, action, since, until, text):

@@ -80,7 +80,7 @@ def layout(**query) -> html.Div:
                     dcc.Download(id=DOWNLOAD),
                     dbc.Button("Descargar CSV", id=CSV_BUTTON, color="primary", outline=True),
                     dcc.Download(id=CSV_DOWNLOAD),
-                ], className="d-flex align-items-center gap-3 mb-2 no-print"),
+                ], className="d-flex flex-wrap align-items-center gap-3 mb-2 no-print"),
                 dash_table.DataTable(
                     id=TABLE,
                     data=rows_of(shown),

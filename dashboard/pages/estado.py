@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.orm import Session
 
-from dashboard.components import graph, pct
+from dashboard.components import graph, pct, stacked
 from dashboard.figures import state as state_figures
 from dashboard.overview_cache import state_overview
 from dashboard.services import get_services
@@ -45,8 +45,9 @@ def tally_table(tallies: list[Tally], link, table_id: str, first: str) -> dbc.Ta
         html.Td(f"{t.rojo:,}"), html.Td(f"{t.amarillo:,}"), html.Td(f"{t.verde:,}"),
         html.Td(f"{t.overdue:,}"),
     ]) for t in tallies]
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                     striped=True, hover=True, size="sm", id=table_id, className="align-middle")
+    return stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                             striped=True, hover=True, size="sm", id=table_id,
+                             className="align-middle"))
 
 
 def layout(**query) -> html.Div:

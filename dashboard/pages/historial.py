@@ -6,11 +6,11 @@ from datetime import date
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html, no_update
+from dash import Input, Output, State, html, no_update
 from sqlalchemy.orm import Session
 
 from dashboard import auth, ids
-from dashboard.components import empty_state, graph, page_header, pct
+from dashboard.components import empty_state, graph, page_header, pct, stacked
 from dashboard.downloads import original_url
 from dashboard.figures import poa as figures
 from dashboard.services import get_services
@@ -44,8 +44,8 @@ def _versions_table(data: PageData, counts: dict[int, dict[str, int]], indexes: 
         ], className="table-primary" if v.id == data.selection.version_id else ""))
     head = ("Versión", "Cargada", "Por", "Archivo", "SHA-256", "Índice",
             "Errores / advertencias / avisos", "Original")
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                     striped=True, size="sm", id="historial-versions")
+    return stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                             striped=True, size="sm", id="historial-versions"))
 
 
 def _loaded(session: Session, version_id: int, as_of: date) -> LoadedVersion | None:
@@ -85,7 +85,7 @@ def layout(**query) -> html.Div:
         [(lv.doc.activity(n).achieved if lv.doc.activity(n) else None) for lv in loaded]
         for n in numbers
     ]
-    options = [{"label": f"v{v.number} · {v.uploaded_at:%d/%m/%Y %H:%M}", "value": v.id}
+    options = [{"label": f"v{v.number} · {v.uploaded_at:%d/%m/%Y %H:%M}", "value": str(v.id)}
                for v in reversed(data.versions)]
     previous = data.versions[-2].id if len(data.versions) > 1 else data.versions[-1].id
     return html.Div([
@@ -95,11 +95,10 @@ def layout(**query) -> html.Div:
         html.H2("Comparar dos versiones", className="h4 mt-4"),
         dbc.Row([
             dbc.Col([dbc.Label("Antes", html_for=COMPARE_A),
-                     dcc.Dropdown(id=COMPARE_A, options=options, value=previous,
-                                  clearable=False)], md=4),
+                     dbc.Select(id=COMPARE_A, options=options, value=str(previous))], md=4),
             dbc.Col([dbc.Label("Después", html_for=COMPARE_B),
-                     dcc.Dropdown(id=COMPARE_B, options=options, value=data.versions[-1].id,
-                                  clearable=False)], md=4),
+                     dbc.Select(id=COMPARE_B, options=options,
+                                value=str(data.versions[-1].id))], md=4),
         ], className="g-2 mb-2 no-print"),
         html.Div(compare_view(previous, data.versions[-1].id, data.selection.as_of),
                  id=COMPARE_OUT),

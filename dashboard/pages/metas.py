@@ -11,7 +11,6 @@ from dashboard.components import (
     GRAPH_CONFIG,
     empty_state,
     page_header,
-    pct,
     semaforo_badge,
     severity_badge,
 )
@@ -29,13 +28,22 @@ CARD = "metas-card"  # pattern-matching type: {"type": CARD, "n": 3}
 DETAIL = "metas-detail"
 DETAIL_BODY = "metas-detail-body"
 COUNT = "metas-count"
+# A gauge is read, not explored: no toolbar, and never a button to an outside service.
+GAUGE_CONFIG = {**GRAPH_CONFIG, "displayModeBar": False, "showSendToCloud": False,
+                "showEditInChartStudio": False, "showLink": False}
+
+
+def pct(value: float | None) -> str:
+    """Every percentage on this page with one decimal ("30.0 %" beside "26.7 %"), the number and
+    its sign never on two lines; "—" for none."""
+    return "—" if value is None else figures.fmt_pct(value, 1).replace(" %", "\u00a0%")
 
 
 def _gauge_graph(data: PageData, a: ActivityView) -> dcc.Graph:
     """The activity's gauge (a plain dict, built once per version and fecha de corte), as
     `components.graph(..., mode_bar=False)` would show it."""
     spec = cached_figure(data, ("gauge", a), lambda: figures.gauge_spec(a))
-    return dcc.Graph(figure=spec, config={**GRAPH_CONFIG, "displayModeBar": False},
+    return dcc.Graph(figure=spec, config=GAUGE_CONFIG,
                      style={"height": f"{spec['layout']['height']}px"}, className="gauge-graph")
 
 
@@ -133,8 +141,10 @@ def layout(**query) -> html.Div:
                      dbc.Checklist(id=FILTER_SEMAFORO, options=semaforo_options, value=[],
                                    inline=True)], md="auto"),
             dbc.Col([html.Label("Eje", htmlFor=FILTER_EJE, className="fw-bold me-2"),
-                     dcc.Dropdown(id=FILTER_EJE, options=[{"label": e, "value": e} for e in ejes],
-                                  placeholder="Todos los ejes", clearable=True)], md=4),
+                     # a native select: Dash's dropdown hides its focus target from screen readers
+                     dbc.Select(id=FILTER_EJE, value="",
+                                options=[{"label": "Todos los ejes", "value": ""}]
+                                + [{"label": e, "value": e} for e in ejes])], md=4),
             dbc.Col(html.Div(f"{len(activities)} actividades", id=COUNT, className="pt-2"),
                     md="auto"),
         ], className="g-3 mb-3 align-items-center no-print"),

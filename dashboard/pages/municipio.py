@@ -9,7 +9,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.orm import Session
 
-from dashboard.components import empty_state, pct
+from dashboard.components import empty_state, pct, stacked
 from dashboard.services import get_services
 from dashboard.state import parse_corte, version_views
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
@@ -82,6 +82,7 @@ def layout(**query) -> html.Div:
         ], className="page-header mb-3"),
         html.P("Ordenados del que más actividades tiene en rojo al que menos. Haga clic en un POA "
                "para ver su resumen.", className="text-muted"),
-        dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
-                  striped=True, hover=True, id="municipio-table", className="align-middle"),
+        stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+                          striped=True, hover=True, id="municipio-table",
+                          className="align-middle")),
     ])

@@ -12,7 +12,16 @@ from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 from sqlalchemy.orm import Session
 
 from dashboard import auth, ids
-from dashboard.components import empty_state, graph, page_header, pct, severity_badge
+from dashboard.components import (
+    date_input,
+    empty_state,
+    graph,
+    page_header,
+    pct,
+    scroll_region,
+    severity_badge,
+    stacked,
+)
 from dashboard.figures import budget as budget_figures
 from dashboard.services import get_services
 from dashboard.state import PageData, page_data, query_from_search
@@ -47,7 +56,7 @@ def _money(value: float) -> str:
     return fmt_money(value)
 
 
-def eaepe_table(rows, total) -> dbc.Table:
+def eaepe_table(rows, total) -> html.Div:
     head = ["Partida", "Nombre en el POA / clasificador", "Aprobado", "Ampliaciones",
             "(Reducciones)", "Modificado", "Comprometido", "Devengado", "Ejercido", "Pagado",
             "Disponible", "% ejercido"]
@@ -66,11 +75,11 @@ def eaepe_table(rows, total) -> dbc.Table:
                                                                 else "")))
         return html.Tr(cells, className="fw-bold table-secondary" if strong else "")
 
-    return dbc.Table(
+    return scroll_region(stacked(dbc.Table(
         [html.Thead(html.Tr([html.Th(h) for h in head])),
          html.Tbody([line(r) for r in rows] + [line(total, strong=True)])],
-        size="sm", striped=True, responsive=True, id="eaepe-table", className="align-middle",
-    )
+        size="sm", striped=True, id="eaepe-table", className="align-middle",
+    )), "Estado analítico del ejercicio del presupuesto de egresos")
 
 
 def movements_table(movements: list[Movement], can_write: bool) -> html.Div:
@@ -92,8 +101,8 @@ def movements_table(movements: list[Movement], can_write: bool) -> html.Div:
                     className="no-print"),
         ]))
     head = ("Fecha", "Partida", "Concepto", "Momento", "Importe", "Registró", "", "")
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                     size="sm", striped=True, id="movements-table")
+    return stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                             size="sm", striped=True, id="movements-table"))
 
 
 def body(data: PageData, can_write: bool) -> html.Div:
@@ -162,8 +171,8 @@ def imports_table(imports) -> html.Div:
         for i in reversed(imports)
     ]
     head = ("Versión", "Cargó", "Archivo", "SHA-256", "Movimientos", "Hallazgos")
-    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
-                     size="sm", striped=True, id="spending-imports")
+    return stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(rows)],
+                             size="sm", striped=True, id="spending-imports"))
 
 
 def movement_form(data: PageData) -> dbc.Card:
@@ -173,9 +182,7 @@ def movement_form(data: PageData) -> dbc.Card:
         html.H2("Registrar un movimiento", className="h5"),
         dbc.Row([
             dbc.Col([dbc.Label("Fecha", html_for=F_DATE),
-                     dcc.DatePickerSingle(id=F_DATE, date=data.selection.as_of.isoformat(),
-                                          display_format="DD/MM/YYYY", month_format="MM/YYYY",
-                                          first_day_of_week=1)], md=2),
+                     date_input(F_DATE, data.selection.as_of.isoformat())], md=2),
             dbc.Col([dbc.Label("Partida", html_for=F_PARTIDA),
                      dbc.Input(id=F_PARTIDA, list="partidas-list", placeholder="2111"),
                      html.Datalist([html.Option(value=o["value"], label=o["label"])
@@ -247,7 +254,7 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(MESSAGE, "children"),
         Output(BODY, "children"),
         Input(F_SUBMIT, "n_clicks"),
-        State(F_DATE, "date"), State(F_PARTIDA, "value"), State(F_CONCEPTO, "value"),
+        State(F_DATE, "value"), State(F_PARTIDA, "value"), State(F_CONCEPTO, "value"),
         State(F_MOMENTO, "value"), State(F_AMOUNT, "value"),
         State(ids.LOCATION, "search"),
         prevent_initial_call=True,

@@ -16,6 +16,7 @@ from dashboard.components import (
     page_header,
     pct,
     semaforo_badge,
+    stacked,
 )
 from dashboard.figures import poa as figures
 from dashboard.report.data import report_file_name
@@ -72,8 +73,8 @@ def _attention_table(data: PageData) -> html.Div:
         ])
         for a in rows
     ])
-    return dbc.Table([header, body], striped=True, hover=True, size="sm", id="attention-table",
-                     className="align-middle")
+    return stacked(dbc.Table([header, body], striped=True, hover=True, size="sm",
+                             id="attention-table", className="align-middle"))
 
 
 def _report_buttons(data: PageData) -> html.Div:
@@ -101,7 +102,7 @@ def _findings_summary(data: PageData) -> html.Div:
         )
         for s in ("error", "warning", "info")
     ]
-    return html.Div([dbc.ListGroup(items, id="findings-summary"),
+    return html.Div([dbc.ListGroup(items, id="findings-summary", tag="div"),
                      dcc.Link("Ver todos los hallazgos en Calidad de datos", href=href,
                               className="d-block mt-2 no-print")])
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from dashboard.downloads import XLSX
 from dashboard.report.data import build_report, file_name
 from dashboard.report.pdf import FontsMissing, report_pdf
+from dashboard.report.template_route import register_routes as register_template_routes
 from dashboard.report.xlsx import report_xlsx
 from dashboard.services import get_services
 from dashboard.state import parse_corte
@@ -101,3 +102,4 @@ def report_xlsx_route(plan_id: int):
 def register_routes(server: flask.Flask) -> None:
     server.add_url_rule(f"{PATH}/<int:plan_id>.pdf", "informe_pdf", report_pdf_route)
     server.add_url_rule(f"{PATH}/<int:plan_id>.xlsx", "informe_xlsx", report_xlsx_route)
+    register_template_routes(server)  # the official template (Planeación): /descargas/plantilla

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from loaders.codes import CODES
 from loaders.errors import NotAPoaWorkbook
+from loaders.mapping import FIELD_LABELS, ColumnMap, normalise
 from loaders.model import (
     Activity,
     BudgetLine,
@@ -27,6 +28,7 @@ from loaders.read.tables import (
     Table,
     find_tables,
 )
+from loaders.read.template import split_template, with_template
 from loaders.read.values import (
     Invalid,
     TooLarge,
@@ -49,14 +51,6 @@ TEXT_FIELDS = (
 COUNT_FIELDS = ("goal", "programmed", "achieved")
 PERCENT_FIELDS = ("programmed_pct", "declared_pct")
 DATE_FIELDS = ("start", "end")
-FIELD_LABELS = {
-    "number": "Nº", "name": "Actividad", "eje": "Eje estratégico",
-    "linea_estrategica": "Línea estratégica", "linea_accion": "Línea de acción",
-    "actividad_especifica": "Actividad específica", "responsable": "Responsable",
-    "unit": "Unidad de medida", "goal": "Meta anual", "programmed": "Meta programada (N°)",
-    "programmed_pct": "Meta programada (%)", "achieved": "Meta alcanzada (N°)",
-    "declared_pct": "Meta alcanzada (%)", "start": "Inicio", "end": "Fin",
-}
 log = logging.getLogger(__name__)
 # What the plan's and budget's columns hold (loaders.store.schema): area, dirección and municipio are
 # String(200) and joined, folded, into the plan's String(600) key; a partida is String(40).
@@ -76,23 +70,26 @@ def read_poa_file(path: str | Path, settings: Settings, *, year: int | None = No
 
 def read_poa(
     data: bytes, settings: Settings, *, file_name: str = "", year: int | None = None,
-    area: str | None = None,
+    area: str | None = None, mapping: ColumnMap | None = None,
 ) -> PoaDocument:
     """Read the bytes of a workbook. Raises NotAPoaWorkbook when it is not a readable POA, or
     when it holds several áreas and `area` does not name one of them."""
-    documents = read_workbook(data, settings, file_name=file_name, year=year)
+    documents = read_workbook(data, settings, file_name=file_name, year=year, mapping=mapping)
     if len(documents) == 1:
         return documents[0]
     return choose_area(documents, area)
 
 
 def read_workbook(
-    data: bytes, settings: Settings, *, file_name: str = "", year: int | None = None
+    data: bytes, settings: Settings, *, file_name: str = "", year: int | None = None,
+    mapping: ColumnMap | None = None,
 ) -> list[PoaDocument]:
     """Every área's POA in a workbook: one document for most workbooks, one per área for a
-    workbook that holds several. Raises NotAPoaWorkbook when it is not a readable POA."""
+    workbook that holds several. `mapping` (see loaders.mapping) places the columns whose
+    headers the vocabulary does not know. Raises NotAPoaWorkbook when it is not a readable POA."""
     try:
-        return _read_workbook(data, settings, file_name=file_name, year=year)
+        return _read_workbook(data, settings, file_name=file_name, year=year,
+                              mapping=normalise(mapping))
     except NotAPoaWorkbook:
         raise
     except Exception as exc:
@@ -144,13 +141,14 @@ def unexpected_refusal(file_name: str, message: str = UNEXPECTED) -> NotAPoaWork
     return UnforeseenFailure(message)
 
 
-def _read_workbook(data: bytes, settings: Settings, *, file_name: str, year: int | None
-                   ) -> list[PoaDocument]:
+def _read_workbook(data: bytes, settings: Settings, *, file_name: str, year: int | None,
+                   mapping: ColumnMap) -> list[PoaDocument]:
     workbook = open_workbook(data, settings, file_name)
-    sheets = workbook.sheets
+    # An official template's cover and instructions are not part of the POA (loaders.read.template).
+    sheets, template = split_template(workbook.sheets)
     if all(sheet.is_blank_row(r) for sheet in sheets for r in range(len(sheet.rows))):
         raise NotAPoaWorkbook("El libro está vacío: ninguna hoja tiene datos.")
-    tables = _tables(sheets)
+    tables = _tables(sheets, mapping)
     if not any(t.kind == "activities" for t in tables):
         raise NotAPoaWorkbook(
             "No se encontró la tabla de actividades: ninguna hoja tiene un encabezado con «Nº» "
@@ -158,20 +156,20 @@ def _read_workbook(data: bytes, settings: Settings, *, file_name: str, year: int
         )
     parts = split_areas(sheets, tables)
     if len(parts) == 1:
-        return [_Reader(workbook, sheets, tables).document(year)]
+        return with_template([_Reader(workbook, sheets, tables).document(year)], template)
     documents = []
     for area_sheets, notes in parts:
-        area_tables = _tables(area_sheets)
+        area_tables = _tables(area_sheets, mapping)
         if not any(t.kind == "activities" for t in area_tables):
             continue
         reader = _Reader(workbook, area_sheets, area_tables)
         reader.findings.extend(notes)
         documents.append(reader.document(year))
-    return documents
+    return with_template(documents, template)
 
 
-def _tables(sheets: list[Sheet]) -> list[Table]:
-    tables = [table for sheet in sheets for table in find_tables(sheet)]
+def _tables(sheets: list[Sheet], mapping: ColumnMap) -> list[Table]:
+    tables = [table for sheet in sheets for table in find_tables(sheet, mapping)]
     # The optional "Alineación" sheet lists Nº and Actividad too: it is never an activity table
     # (unless the workbook has no other).
     kept = [t for t in tables if not is_alignment_sheet(t.sheet.name)]
@@ -630,7 +628,8 @@ class _Reader:
 
     def columns(self) -> list[ColumnUse]:
         return [
-            ColumnUse(t.sheet.name, cell_name(c.header_row, c.col), c.header, c.field, t.kind)
+            ColumnUse(t.sheet.name, cell_name(c.header_row, c.col), c.header, c.field, t.kind,
+                      key=c.key, source=c.source, month=c.month, samples=_samples(t, c.col))
             for t in self.tables for c in t.columns
         ]
 
@@ -654,6 +653,19 @@ class _Reader:
             budget_total_cell=total_cell, read_findings=self.findings, year_source=source,
             alignment=alignment.links, skipped=self.skipped_rows(), columns=self.columns(),
         )
+
+
+def _samples(table: Table, col: int, count: int = 3) -> tuple[str, ...]:
+    """The first `count` values of a column in the table's rows, as text (for the preview)."""
+    found: list[str] = []
+    for r in table.rows:
+        value = table.sheet.value(r, col)
+        if not is_blank(value):
+            text = as_text(value)
+            found.append(text if len(text) <= 60 else text[:59] + "…")
+            if len(found) == count:
+                break
+    return tuple(found)
 
 
 def _header_texts(table: Table) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from loaders.mapping import IGNORE, ColumnMap, month_of
 from loaders.read.grid import Sheet
 from loaders.read.values import (
     Invalid,
@@ -155,6 +156,11 @@ class Column:
     header: str  # the header as written, group and sub-header joined with " / "
     field: str | None  # the field it fills; None when not recognised (or already taken)
     month: int | None = None  # a month column of the cronograma (a quarter gives its first month)
+    key: str = ""  # the header's normalised text, what a column mapping names
+    # How the field was chosen: "vocabulario" (the header is a word of VOCABULARY), "palabras"
+    # (words of the header point to it), "mapa" (a column mapping says so), "" (no field);
+    # "ocupado" when the header names a field an earlier column already fills.
+    source: str = ""
 
 
 @dataclass
@@ -222,8 +228,11 @@ def header_labels(sheet: Sheet, top: int, bottom: int) -> list[list[object]]:
     return columns
 
 
-def _is_number_header(value: object) -> bool:
-    return isinstance(value, str) and bool(value) and header_key(value) in NUMBER_KEYS
+def _is_number_header(value: object, mapping: ColumnMap | None = None) -> bool:
+    if not isinstance(value, str) or not value:
+        return False
+    key = header_key(value)
+    return key in NUMBER_KEYS or (bool(mapping) and mapping.get(key) == "number")
 
 
 def _is_partida_header(value: object) -> bool:
@@ -262,7 +271,22 @@ def _is_year(value: object) -> bool:
     return isinstance(value, int | float) and 2000 <= value <= 2100 and float(value).is_integer()
 
 
-def _build(sheet: Sheet, top: int, key_col: int, kind: str) -> Table | None:
+_EXACT = {header_key(word): name for name, words in VOCABULARY.items() for word in words}
+
+
+def _chosen(label: str, mapping: ColumnMap) -> tuple[str | None, str]:
+    """(field, how it was chosen) for an activity column's normalised header."""
+    if label in mapping:
+        field = mapping[label]
+        return (None if field == IGNORE else field), "mapa"
+    name = classify(label)
+    if name is None:
+        return None, ""
+    return name, "vocabulario" if _EXACT.get(label) == name or label in NUMBER_KEYS else "palabras"
+
+
+def _build(sheet: Sheet, top: int, key_col: int, kind: str,
+           mapping: ColumnMap | None = None) -> Table | None:
     bottom = _header_bottom(sheet, top, key_col)
     labels = header_labels(sheet, top, bottom)
     fields: dict[str, int] = {}
@@ -282,27 +306,32 @@ def _build(sheet: Sheet, top: int, key_col: int, kind: str) -> Table | None:
         header_row = max(
             (r for r in range(top, bottom + 1) if not is_blank(sheet.value(r, c))), default=top
         )
+        source = ""
         if kind == "activities":
+            mapped = mapping.get(label) if mapping and c != key_col else None
             quarter = quarter_from_header(parts[-1])  # before months: "Ene–Mar" is a quarter
-            month = None if quarter else month_from_header(parts[-1])
+            month = month_of(mapped) or (None if quarter or mapped else
+                                         month_from_header(parts[-1]))
             planned = [month] if month else (
-                [3 * quarter - 2, 3 * quarter - 1, 3 * quarter] if quarter else []
+                [3 * quarter - 2, 3 * quarter - 1, 3 * quarter] if quarter and not mapped else []
             )
             if planned and "fecha" not in label and not any(m in months for m in planned):
                 for m in planned:
                     months[m] = c
-                columns.append(Column(c, header_row, header, "months", planned[0]))
+                columns.append(Column(c, header_row, header, "months", planned[0], label,
+                                      "mapa" if mapped else "vocabulario"))
                 continue
-            name = classify(label)
+            name, source = _chosen(label, mapping or {})
             if c == key_col:
-                name = "number"
+                name, source = "number", "vocabulario" if label in NUMBER_KEYS else "mapa"
         else:
             name = "partida" if c == key_col else classify_budget(label)
+            source = "vocabulario" if name else ""
         if name and name not in fields:
             fields[name] = c
-        else:
-            name = None
-        columns.append(Column(c, header_row, header, name))
+        elif name:
+            name, source = None, "ocupado"
+        columns.append(Column(c, header_row, header, name, key=label, source=source))
     table = Table(sheet, kind, top, bottom, fields, months, years, columns=columns)
     if kind == "activities":
         recognised = len(fields) - 1 + (1 if months else 0)
@@ -433,15 +462,16 @@ def _budget_rows(table: Table) -> None:
         r += 1
 
 
-def find_tables(sheet: Sheet) -> list[Table]:
-    """Every activity or budget table on a sheet, top to bottom."""
+def find_tables(sheet: Sheet, mapping: ColumnMap | None = None) -> list[Table]:
+    """Every activity or budget table on a sheet, top to bottom; `mapping` (normalised, see
+    loaders.mapping) says what headers the vocabulary does not know fill."""
     tables: list[Table] = []
     r = 0
     while r < len(sheet.rows):
         table = None
         for c, value in enumerate(sheet.rows[r]):
-            if _is_number_header(value):
-                table = _build(sheet, r, c, "activities")
+            if _is_number_header(value, mapping):
+                table = _build(sheet, r, c, "activities", mapping)
             elif _is_partida_header(value):
                 table = _build(sheet, r, c, "budget")
             if table:

@@ -26,6 +26,8 @@ ACTION_LABELS = {
     "user_disabled": "Cuenta desactivada",
     "user_enabled": "Cuenta reactivada",
     "password_changed": "Cambio de contraseña",
+    "template_issued": "Plantilla oficial emitida",
+    "profile_removed": "Mapeo de columnas quitado",
 }
 
 

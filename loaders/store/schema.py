@@ -86,6 +86,9 @@ class Version(Base):
     year_source: Mapped[str] = mapped_column(Bounded(20), default="")
     budget_total: Mapped[float | None] = mapped_column(Float, nullable=True)
     budget_total_cell: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # The column mapping the workbook was read with (loaders.mapping), so that the version can
+    # be read again exactly as it was; NULL when the vocabulary placed every column.
+    column_map: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class StoredFile(Base):
@@ -249,6 +252,43 @@ class MovementRow(Base):
     cell: Mapped[str | None] = mapped_column(Bounded(20), nullable=True)
 
 
+
+
+class ColumnProfile(Base):
+    """An área's saved column mapping: its next workbooks of the same layout are read with it.
+    One per área (municipio and área, folded); a newer mapping replaces it."""
+
+    __tablename__ = "column_profile"
+    __table_args__ = (UniqueConstraint("area_key", name="uq_column_profile_area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_key: Mapped[str] = mapped_column(Bounded(400))
+    municipio: Mapped[str] = mapped_column(Bounded(200), default="")
+    area: Mapped[str] = mapped_column(Bounded(200), default="")
+    mapping: Mapped[dict] = mapped_column(JSON)  # header key -> field (loaders.mapping)
+    headers: Mapped[dict] = mapped_column(JSON, default=dict)  # header key -> as written
+    created_by: Mapped[str] = mapped_column(Bounded(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    version_id: Mapped[int | None] = mapped_column(Integer, nullable=True)  # saved with it
+
+
+class StagedUpload(Base):
+    """An upload kept on the server while its preview is open (loaders.store.staging): the
+    browser sends the file once; edits and «Guardar» name it by its token."""
+
+    __tablename__ = "staged_upload"
+    __table_args__ = (UniqueConstraint("token", name="uq_staged_upload_token"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64))
+    owner: Mapped[str] = mapped_column(Bounded(200))
+    file_name: Mapped[str] = mapped_column(Bounded(300))
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
 IMMUTABLE_TABLES = (

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from loaders.model import Activity, Finding, PlanIdentity, PoaDocument
 from loaders.store.engine import WRITE
 from loaders.store.errors import write_transaction
+from loaders.store.mappings import save_profile
 from loaders.store.schema import (
     ActivityRow,
     AlignmentRow,
@@ -41,6 +42,7 @@ class Upload:
     findings: list[Finding]
     as_of: date
     areas: tuple[str, ...] = ()  # the áreas whose POAs the workbook holds, when several
+    mapping: dict[str, str] = field(default_factory=dict)  # the column mapping it was read with
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def store_upload(
             "objetivos_especificos": doc.plan.objetivos_especificos,
             "year_source": doc.year_source, "budget_total": doc.budget_total,
             "budget_total_cell": list(doc.budget_total_cell) if doc.budget_total_cell else None,
+            "column_map": dict(upload.mapping) or None,
         }],
     ).scalar_one()
     session.execute(insert(StoredFile), [{"version_id": version_id, "content": upload.data}])
@@ -220,6 +223,9 @@ def save_upload(
         try:
             with write_transaction(engine) as session:
                 stored = store_upload(session, upload, uploaded_by=uploaded_by)
+                if upload.mapping:
+                    save_profile(session, upload.doc, upload.mapping, by=uploaded_by,
+                                 version_id=stored.version_id)
                 record_audit(
                     session, "version_saved", user=uploaded_by, remote_addr=remote_addr,
                     version_id=stored.version_id,

@@ -119,6 +119,9 @@ class _Writer:
             return lambda act: [marked if m in act.months_planned else blank for m in MONTH_NUMBERS]
         if name == "name_cronograma":
             return lambda act: ((act.name_cronograma or act.name, TEXT),)
+        if name == "number":  # the key as written ("A-1", "1."), else the number
+            return lambda act: ((act.number if act.label in ("", str(act.number)) else act.label,
+                                 CENTER),)
         get = attrgetter(name)
         if name in PERCENT_FIELDS:
             return lambda act: (percent_cell(get(act), p.percent),)
@@ -302,10 +305,16 @@ LAYOUTS: dict[str, Callable[[_Writer], None]] = {
 }
 
 
-def poa_xlsx(book: PoaWorkbook) -> bytes:
-    """The xlsx bytes of a POA workbook: the same description always gives the same bytes."""
+def poa_workbook(book: PoaWorkbook) -> Workbook:
+    """The workbook of a POA description, before it becomes bytes: a caller may add sheets,
+    validations and protection (the official template, `loaders.write.template`)."""
     if book.plan.fiscal_year is None:
         raise ValueError("The plan needs its fiscal year: the layouts' headings carry it.")
     writer = _Writer(book)
     LAYOUTS[book.presentation.layout](writer)
-    return writer.wb.to_bytes()
+    return writer.wb
+
+
+def poa_xlsx(book: PoaWorkbook) -> bytes:
+    """The xlsx bytes of a POA workbook: the same description always gives the same bytes."""
+    return poa_workbook(book).to_bytes()

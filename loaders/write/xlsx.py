@@ -1,5 +1,5 @@
-"""A small, fast, deterministic xlsx writer: cells, styles, merges, column widths, row heights and
-frozen panes, written straight as SpreadsheetML into a zip.
+"""A small, fast, deterministic xlsx writer: cells, styles, merges, column widths, row heights,
+frozen panes, data validation and sheet protection, written straight as SpreadsheetML into a zip.
 
 No openpyxl: its write-only mode cannot merge cells and its normal mode is ten times slower, and
 synthetic workbooks of 20,000 rows must stay quick. A cell's look is a `Style` value; the writer
@@ -7,10 +7,12 @@ numbers the distinct styles in order of first use and writes the fonts, fills, b
 formats they need. The document properties and the zip entries carry the fixed `Properties.stamp`,
 so the same cells always give the same bytes.
 
-What the official template will add later (data validation lists, sheet protection with some
-cells unlocked) fits here: a `Style` field for the cell's protection and, per sheet, the
-`<sheetProtection>` and `<dataValidations>` elements, which the schema places right after
-`<sheetData>` and after `<mergeCells>` (see `Workbook._sheet_xml`).
+What the official template needs (`loaders.write.template`) is here too: `Style.locked=False`
+marks a cell the user may edit once its sheet is protected (`Sheet.protect`, no password), and
+`Sheet.validations` lists `Validation`s (whole numbers, decimals, dates between two days, lists).
+The schema places `<sheetProtection>` right after `<sheetData>` and `<dataValidations>` after
+`<mergeCells>` (see `Workbook._sheet_xml`). A workbook that uses none of them is written exactly as
+before: the same cells give the same bytes.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import math
 import re
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
@@ -56,9 +58,97 @@ class Style:
     vertical: str | None = None  # "top", "center" or "bottom"
     wrap: bool = False
     number_format: str = "General"  # "dd/mm/yyyy", "0%", '"$ "#,##0.00'…
+    locked: bool = True  # False: editable when the sheet is protected (Excel's default is locked)
 
 
 DEFAULT = Style()
+VALIDATION_KINDS = ("whole", "decimal", "date", "list")
+VALIDATION_OPERATORS = ("between", "greaterThanOrEqual")
+
+
+@dataclass(frozen=True)
+class Validation:
+    """A data validation rule over some cell ranges ("E6:E21"), as Excel checks it on entry.
+
+    `kind` "whole", "decimal" or "date" with `operator` "greaterThanOrEqual" (`formula1` the
+    minimum) or "between" (`formula1` and `formula2`); a date is given as a `date` and written as
+    its serial number. `kind` "list" takes its choices from `formula1`: either `choices` (written
+    as the quoted list "X,✓") or a range ("Instrucciones!$A$20:$A$35"). `error_style` "stop"
+    refuses a wrong value; "warning" lets the user keep it after a question.
+    """
+
+    kind: str
+    ranges: tuple[str, ...]
+    formula1: object = None
+    formula2: object = None
+    operator: str = "between"
+    choices: tuple[str, ...] = ()
+    allow_blank: bool = True
+    error_style: str = "stop"
+    error_title: str = ""
+    error: str = ""
+    prompt_title: str = ""
+    prompt: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in VALIDATION_KINDS:
+            raise ValueError(f"A validation's kind must be one of {VALIDATION_KINDS}.")
+        if self.kind != "list" and self.operator not in VALIDATION_OPERATORS:
+            raise ValueError(f"A validation's operator must be one of {VALIDATION_OPERATORS}.")
+        if self.error_style not in ("stop", "warning", "information"):
+            raise ValueError("error_style must be 'stop', 'warning' or 'information'.")
+        if not self.ranges:
+            raise ValueError("A validation needs at least one range of cells.")
+        if self.kind == "list" and bool(self.choices) == (self.formula1 is not None):
+            raise ValueError("A list validation takes either its choices or a range (formula1).")
+        if len(self.error_title) > 32 or len(self.prompt_title) > 32:
+            raise ValueError("Excel shows at most 32 characters of a validation's title.")
+        if len(self.error) > 225 or len(self.prompt) > 255:
+            raise ValueError("Excel shows at most 225 characters of an error, 255 of a prompt.")
+        if any("," in choice or '"' in choice for choice in self.choices):
+            raise ValueError("A choice of a list cannot hold a comma or a double quote.")
+        if self.choices and len(",".join(self.choices)) > 255:
+            raise ValueError("Excel keeps at most 255 characters of choices; use a range.")
+        if self.kind != "list" and (self.formula1 is None or (
+                self.operator == "between") != (self.formula2 is not None)):
+            raise ValueError("A 'between' validation needs formula1 and formula2; another, "
+                             "formula1 alone.")
+
+    def xml(self) -> str:
+        attrs = [f'type="{self.kind}"']
+        if self.error_style != "stop":
+            attrs.append(f'errorStyle="{self.error_style}"')
+        if self.kind != "list" and self.operator != "between":
+            attrs.append(f'operator="{self.operator}"')
+        if self.allow_blank:
+            attrs.append('allowBlank="1"')
+        attrs.append('showInputMessage="1" showErrorMessage="1"')
+        for name, text in (("errorTitle", self.error_title), ("error", self.error),
+                           ("promptTitle", self.prompt_title), ("prompt", self.prompt)):
+            if text:
+                attrs.append(f'{name}="{_xml_attr(text)}"')
+        attrs.append(f'sqref="{" ".join(self.ranges)}"')
+        if self.choices:
+            first = _xml_text('"' + ",".join(self.choices) + '"')
+            formulas = f"<formula1>{first}</formula1>"
+        else:
+            formulas = "".join(
+                f"<{tag}>{_xml_text(_formula(value))}</{tag}>"
+                for tag, value in (("formula1", self.formula1), ("formula2", self.formula2))
+                if value is not None
+            )
+        return f'<dataValidation {" ".join(attrs)}>{formulas}</dataValidation>'
+
+
+def _formula(value: object) -> str:
+    """A validation bound as Excel writes it: a date as its serial number, a number as is."""
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return str((value - _EXCEL_EPOCH).days)
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise TypeError(f"A validation bound cannot be a {type(value).__name__}.")
+    return str(value)
 
 
 @dataclass(frozen=True)
@@ -95,6 +185,13 @@ class _Styles:
         # hashing them. The objects are kept so that their ids are never reused.
         self.by_id: dict[int, int] = {id(DEFAULT): 0}
         self._kept: list[Style] = [DEFAULT]
+        self._by_number: list[Style] = []
+
+    def style(self, number: int) -> Style:
+        """The style written as `number`."""
+        if len(self._by_number) != len(self.numbers):
+            self._by_number = list(self.numbers)  # in number order
+        return self._by_number[number]
 
     def number(self, style: Style) -> int:
         number = self.by_id.get(id(style))
@@ -156,13 +253,17 @@ def _xf(style: Style, fmt: int, font: int, fill: int) -> str:
     head = (f'<xf numFmtId="{fmt}" fontId="{font}" fillId="{fill}" '
             f'borderId="{int(style.border)}" xfId="0"{applied}')
     if not (style.horizontal or style.vertical or style.wrap):
-        return head + "/>"
+        if style.locked:
+            return head + "/>"
+        return f'{head} applyProtection="1"><protection locked="0"/></xf>'
     align = "".join((
         f' horizontal="{style.horizontal}"' if style.horizontal else "",
         f' vertical="{style.vertical}"' if style.vertical else "",
         ' wrapText="1"' if style.wrap else "",
     ))
-    return f"{head}><alignment{align}/></xf>"
+    if style.locked:
+        return f"{head}><alignment{align}/></xf>"
+    return f'{head} applyProtection="1"><alignment{align}/><protection locked="0"/></xf>'
 
 
 class Sheet:
@@ -179,6 +280,8 @@ class Sheet:
         self.widths: dict[int, float] = {}
         self.heights: dict[int, float] = {}
         self.freeze: tuple[int, int] | None = None  # (rows, columns) frozen at the top left
+        self.protected = False  # sheet protection without password (see `protect`)
+        self.validations: list[Validation] = []
 
     def put(self, row: int, col: int, value: object, style: Style = DEFAULT) -> None:
         """Set a cell (again: the last value and style win). None or "" leaves it empty."""
@@ -203,6 +306,31 @@ class Sheet:
 
     def merge(self, row0: int, col0: int, row1: int, col1: int) -> None:
         self.merges.append((row0, col0, row1, col1))
+
+    def protect(self) -> None:
+        """Protect the sheet without a password: only cells whose style has `locked=False` can be
+        edited; columns and rows can still be resized."""
+        self.protected = True
+
+    def restyle(self, row0: int, col0: int, row1: int, col1: int, **changes: object) -> None:
+        """Change some fields of the style of every cell of a rectangle, keeping the others
+        (`fill="FFFFF2CC"`, `locked=False`); a missing cell is created empty."""
+        restyled: dict[int, int] = {}
+        for row in range(row0, row1 + 1):
+            cells = self.rows.setdefault(row, {})
+            for col in range(col0, col1 + 1):
+                value, number = cells.get(col, (None, 0))
+                if number not in restyled:
+                    style = replace(self._styles.style(number), **changes)
+                    restyled[number] = self._styles.number(style)
+                cells[col] = (value, restyled[number])
+
+    def unlock(self, row0: int, col0: int, row1: int, col1: int) -> None:
+        """Make the cells of a rectangle editable under protection, keeping their look."""
+        self.restyle(row0, col0, row1, col1, locked=False)
+
+    def validate(self, validation: Validation) -> None:
+        self.validations.append(validation)
 
 
 class Workbook:
@@ -292,13 +420,18 @@ class Workbook:
                     out.append(cell(f"{letters[c]}{r}", s_attrs[style], value))
             out.append("</row>")
         out.append("</sheetData>")
-        # <sheetProtection> goes here, once the official template needs it.
+        if sheet.protected:
+            out.append('<sheetProtection sheet="1" objects="1" scenarios="1" formatColumns="0" '
+                       'formatRows="0"/>')
         if sheet.merges:
             out.append(f'<mergeCells count="{len(sheet.merges)}">')
             out.extend(f'<mergeCell ref="{cell_ref(r0, c0)}:{cell_ref(r1, c1)}"/>'
                        for r0, c0, r1, c1 in sheet.merges)
             out.append("</mergeCells>")
-        # <dataValidations> goes here, once the official template needs them.
+        if sheet.validations:
+            out.append(f'<dataValidations count="{len(sheet.validations)}">')
+            out.extend(v.xml() for v in sheet.validations)
+            out.append("</dataValidations>")
         out.append('<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" '
                    'footer="0.3"/><pageSetup orientation="landscape"/></worksheet>')
         return "".join(out)

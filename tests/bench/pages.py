@@ -228,9 +228,9 @@ def navbar_case(client) -> Case:
     """The navbar's selection callback, run on every page load; its answer is plain data."""
     outputs = [Output(LOCATION, "search"), Output("nav-poa", "options"),
                Output("nav-poa", "value"), Output("nav-version", "options"),
-               Output("nav-version", "value"), Output("nav-corte", "date")]
+               Output("nav-version", "value"), Output("nav-corte", "value")]
     inputs = [Input(LOCATION, "search"), Input("nav-poa", "value"),
-              Input("nav-version", "value"), Input("nav-corte", "date")]
+              Input("nav-version", "value"), Input("nav-corte", "value")]
     case = Case("Barra: POA, versión y corte", outputs, inputs, [], [SEARCH, None, None, None],
                 [], [f"{LOCATION}.search"], lambda: None)
     answer = post(client, case.body())["response"]

@@ -7,6 +7,8 @@ The schema is versioned with Alembic: the migration environment ships inside the
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,6 +34,22 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 ADOPT_PRE_ALEMBIC = "poa_adopt_pre_alembic"
 # Key of the PostgreSQL advisory lock that serializes schema upgrades (any constant bigint).
 SCHEMA_LOCK_KEY = 0x504F_415F_5343_484D
+
+
+def _wal(cursor, busy_timeout_ms: int) -> None:
+    """Put the database in WAL mode (it stays so, in the file). Switching needs a moment alone with
+    a new file, and SQLite answers "database is locked" at once, without its busy wait, when
+    several processes open the same new database together: try again until the busy time."""
+    deadline = time.monotonic() + busy_timeout_ms / 1000
+    while True:
+        try:
+            if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def make_engine(
@@ -62,10 +80,10 @@ def make_engine(
         # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own handling is lazy).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        _wal(cursor, busy_timeout_ms)
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.close()
         if database is not None:
             private_file(database)  # created by this first connection: 0600 before any write

@@ -17,7 +17,7 @@ from defusedxml import ElementTree as SafeET
 from defusedxml.common import DefusedXmlException
 
 from loaders.errors import NotAPoaWorkbook
-from loaders.read.package import Package, SheetPart, check_size, read_part
+from loaders.read.package import Package, SheetPart, cell_name, check_size, read_part
 from loaders.read.styles import StyleTable, read_style_table
 from loaders.settings import Settings
 
@@ -28,16 +28,6 @@ DAMAGED = "El archivo .xlsx está dañado y no se puede leer; ábralo en Excel y
 PROGRAMS = {"xlsx": "Excel", "xls": "Excel", "ods": "LibreOffice Calc"}
 # What python-calamine raises for a package or a sheet it cannot parse.
 CALAMINE_ERRORS = (python_calamine.CalamineError, ValueError, OSError, EOFError)
-
-
-def cell_name(row: int, col: int) -> str:
-    """Excel's name of a 0-based cell: (11, 7) -> "H12"."""
-    letters = ""
-    n = col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters}{row + 1}"
 
 
 @dataclass

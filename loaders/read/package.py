@@ -123,6 +123,16 @@ def _parse_xml(zf: zipfile.ZipFile, name: str):
         ) from exc
 
 
+def cell_name(row: int, col: int) -> str:
+    """Excel's name of a 0-based cell: (11, 7) -> "H12"."""
+    letters = ""
+    n = col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{row + 1}"
+
+
 def column_number(letters: str) -> int:
     number = 0
     for ch in letters:
@@ -431,17 +441,10 @@ def _check_cells(sheets: list[SheetPart], settings: Settings) -> None:
     raise NotAPoaWorkbook(
         f"Las hojas del libro abarcan {total:,} celdas contando cada una desde A1 hasta su última "
         f"celda, y el límite es {settings.max_cells:,}; la hoja «{widest.name}» llega hasta la "
-        f"celda {_cell(rows, cols)}: borre las filas y columnas vacías o sobrantes al final de "
+        f"celda {cell_name(max(rows, 1) - 1, max(cols, 1) - 1)}: borre las filas y columnas "
+        "vacías o sobrantes al final de "
         "cada hoja y guarde de nuevo."
     )
-
-
-def _cell(row: int, col: int) -> str:
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return f"{letters or 'A'}{max(row, 1)}"
 
 
 def _check_size(sheet: str, rows: int, columns: int, settings: Settings) -> None:

@@ -98,7 +98,9 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         pages_folder=str(PACKAGE_DIR / "pages"),
         assets_folder=str(ASSETS_DIR),
         # Bootstrap (Bootswatch "Flatly") is served from assets/: municipal networks may have
-        # no internet, so nothing is fetched from a CDN.
+        # no internet, so nothing is fetched from a CDN. Plotly too: assets/plotly-tablero.min.js
+        # (plotly.js with only our trace types, .ci/plotly-bundle/) sets window.Plotly before
+        # any chart renders, so dcc.Graph never loads the full plotly.min.js it would fetch.
         suppress_callback_exceptions=True,
         title="Tablero POA",
         update_title=None,

@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 import dash
 import flask
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -50,6 +51,7 @@ __all__ = ["ADMIN", "BUDGET", "READ", "UPLOAD"]
 POLICY = "tablero_poa_policy"
 LOGIN_PATH = "/ingresar"
 LOGOUT_PATH = "/salir"
+BUDGET_LANDING = "/presupuesto"  # a director's page after signing in (`landing`)
 CALLBACK_PATH = "/_dash-update-component"
 # Static files the sign-in page itself needs; they hold no data.
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
@@ -362,9 +364,24 @@ def _page(app: dash.Dash, title: str, form: str, status: int = 200, **values) ->
     return response
 
 
+def landing(app: dash.Dash, user: User) -> str:
+    """Where an account lands after signing in without a `siguiente` target: a director of an
+    area (who tracks its budget) on Presupuesto, on the newest POA of its areas; everyone else
+    on the home page."""
+    if user.role != "direccion":
+        return app.get_relative_path("/")
+    path = app.get_relative_path(BUDGET_LANDING)
+    with Session(get_services().engine) as session:
+        plans = session.scalars(select(Plan).order_by(Plan.fiscal_year.desc(), Plan.id.desc()))
+        mine = next((p.id for p in plans if may_budget(user, p)), None)
+    return f"{path}?{urlencode({'poa': mine})}" if mine is not None else path
+
+
 def _login(app: dash.Dash):
     action = app.get_relative_path(LOGIN_PATH)
-    target = _safe_target(app, flask.request.values.get("siguiente"))
+    asked = flask.request.values.get("siguiente")
+    # No target asked for: the form carries none, and the account's landing page applies.
+    target = _safe_target(app, asked) if asked else ""
     if flask.request.method == "GET":
         notice = None if get_services().settings.public_read or current_user() else (
             "Este tablero requiere una cuenta para consultarlo.")
@@ -386,7 +403,7 @@ def _login(app: dash.Dash):
     flask.session.clear()  # a fresh session: no fixation
     flask.session.permanent = True
     flask.session.update(uid=user.id, stamp=user.session_stamp, since=now, seen=now)
-    return flask.redirect(target)
+    return flask.redirect(target or landing(app, user))
 
 
 def _logout(app: dash.Dash):

@@ -8,3 +8,4 @@ PRINT = "print-button"
 PRINT_DUMMY = "print-dummy"
 NAV_LINK = "nav-link"  # pattern-matching type: {"type": NAV_LINK, "path": "/metas"}
 ALERT = "global-alert"  # dbc.Alert in the frame; callbacks that fail write their sentence here
+VERSION_NOTICE = "version-notice"  # says when the version shown is not the latest by the fecha de corte

@@ -13,8 +13,11 @@ from sqlalchemy.orm import Session
 from dashboard import auth, ids
 from dashboard.components import date_input
 from dashboard.services import get_services
-from dashboard.state import QUERY_KEYS, parse_corte, query_from_search, resolve
+from dashboard.state import QUERY_KEYS, parse_corte, query_from_search, resolve, version_notice
 
+# The pages that show the chosen version (the version notice appears on them only), as
+# `app.strip_relative_path` gives them.
+VERSION_PAGES = {"", "metas", "cronograma", "calidad", "alineacion", "presupuesto", "historial"}
 NAV_TOGGLER = "nav-toggler"  # the "Menú" button shown below 992 px
 NAV_COLLAPSE = "nav-collapse"  # what it folds: links, selectors, account
 
@@ -107,6 +110,9 @@ def frame() -> dmc.MantineProvider:
                 [navbar(),
                  dbc.Container(dbc.Alert(id=ids.ALERT, is_open=False, dismissable=True,
                                          color="danger", className="no-print"), fluid=True),
+                 dbc.Container(html.Div(id=ids.VERSION_NOTICE, hidden=True, role="status",
+                                        className="alert alert-warning version-notice py-2 mb-2"),
+                               fluid=True),
                  dbc.Container(dash.page_container, fluid=True, className="page-body"),
                  html.Div(id=ids.PRINT_DUMMY, hidden=True)],
                 lang="es-MX",
@@ -127,13 +133,18 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(ids.VERSION, "options"),
         Output(ids.VERSION, "value"),
         Output(ids.CORTE, "value"),
+        Output(ids.VERSION_NOTICE, "children"),
+        Output(ids.VERSION_NOTICE, "hidden"),
         Input(ids.LOCATION, "search"),
         Input(ids.POA, "value"),
         Input(ids.VERSION, "value"),
         Input(ids.CORTE, "value"),
+        Input(ids.LOCATION, "pathname"),
     )
-    def sync_selection(search, poa, version, corte):
-        """URL -> selectors on load; selectors -> URL when the user changes one."""
+    def sync_selection(search, poa, version, corte, pathname):
+        """URL -> selectors on load; selectors -> URL when the user changes one. A new fecha de
+        corte picks its version again (the latest uploaded by then); the notice says when the
+        version shown is another one."""
         query = query_from_search(search)
         trigger = ctx.triggered_id
         if trigger == ids.POA:
@@ -141,10 +152,12 @@ def register_callbacks(app: dash.Dash) -> None:
         elif trigger == ids.VERSION:
             query = {**query, "poa": poa, "version": version}
         elif trigger == ids.CORTE:
-            query = {**query, "poa": poa, "version": version,
-                     "corte": parse_corte(corte).isoformat()}
+            query = {**query, "poa": poa, "corte": parse_corte(corte).isoformat()}
+            query.pop("version", None)
         with Session(get_services().engine) as session:
             selection, plans, versions = resolve(session, query)
+        shows_version = app.strip_relative_path(pathname or "/") in VERSION_PAGES
+        notice = version_notice(selection, versions) if shows_version else None
         new_search = selection.query() if trigger in (ids.POA, ids.VERSION, ids.CORTE) else None
         return (
             new_search if new_search and new_search != search else no_update,
@@ -153,6 +166,8 @@ def register_callbacks(app: dash.Dash) -> None:
             [{"label": v.label, "value": str(v.id)} for v in reversed(versions)],
             _text(selection.version_id),
             selection.as_of.isoformat(),
+            notice or "",
+            notice is None,
         )
 
     @auth.callback(

@@ -9,8 +9,10 @@ scripts costs microseconds, and a callback added late is never left out).
 
 No `'unsafe-eval'`: Dash's renderer, its components and the Plotly traces the dashboard draws
 run without `eval`/`new Function`, which the browser tests check (a CSP violation is a console
-error). Styles keep `'unsafe-inline'` because Dash components, Plotly and the DataTable set inline
-styles.
+error). The AG Grids (`dashboard.grid`) too: the functions their options name are read by
+dash-ag-grid's own expression parser, and AG Grid's string expressions (which would need
+`new Function`) are never used. Styles keep `'unsafe-inline'` because Dash components, Plotly
+and AG Grid set inline styles (AG Grid's themes also add `<style>` elements to the page).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ from loaders.store.queries import (
     list_plans,
     list_versions,
     load_version,
+    version_as_of,
 )
 
 QUERY_KEYS = ("poa", "version", "corte")
@@ -39,15 +40,19 @@ CACHE_ACTIVITIES = 20_000  # …holding at most this many activities in all
 
 @dataclass(frozen=True)
 class Selection:
+    """What a page shows. `pinned` is true when the URL names a version other than the one the
+    fecha de corte picks by default (`version_as_of`); only then does the URL keep it."""
+
     plan_id: int | None
     version_id: int | None
     as_of: date
+    pinned: bool = False
 
     def query(self) -> str:
         params = {}
         if self.plan_id is not None:
             params["poa"] = self.plan_id
-        if self.version_id is not None:
+        if self.version_id is not None and self.pinned:
             params["version"] = self.version_id
         params["corte"] = self.as_of.isoformat()
         return "?" + urlencode(params)
@@ -168,7 +173,8 @@ def query_from_search(search: str | None) -> dict[str, str]:
 def resolve(
     session: Session, query: dict[str, object]
 ) -> tuple[Selection, list[PlanInfo], list[VersionInfo]]:
-    """The selection a query names, falling back to the latest POA, its current version, today."""
+    """The selection a query names, falling back to the latest POA, today, and the version the
+    fecha de corte picks: the latest uploaded on or before it (`version_as_of`)."""
     plans = list_plans(session)
     as_of = parse_corte(query.get("corte"))
     plan_id, version_id = _int(query.get("poa")), _int(query.get("version"))
@@ -182,9 +188,35 @@ def resolve(
         with_versions = [p for p in plans if p.current_version_id]
         plan_id = max(with_versions, key=lambda p: p.current_version_id).id if with_versions else None
     versions = list_versions(session, plan_id) if plan_id is not None else []
+    default = version_as_of(versions, as_of)
+    default_id = default.id if default else None
     if version_id not in {v.id for v in versions}:
-        version_id = versions[-1].id if versions else None
-    return Selection(plan_id, version_id, as_of), plans, versions
+        version_id = default_id
+    return Selection(plan_id, version_id, as_of, version_id != default_id), plans, versions
+
+
+def version_notice(selection: Selection, versions: list[VersionInfo]) -> str | None:
+    """One sentence when the version shown is not simply the latest uploaded by the fecha de
+    corte: uploaded after it (its achievements are later than the corte), or an older one picked
+    by hand. None otherwise."""
+    shown = next((v for v in versions if v.id == selection.version_id), None)
+    if shown is None:
+        return None
+    corte = f"{selection.as_of:%d/%m/%Y}"
+    uploaded = f"{shown.uploaded_at:%d/%m/%Y}"
+    if shown.uploaded_at.date() > selection.as_of:
+        if not selection.pinned:
+            return (f"Ninguna versión de este POA se cargó en o antes del {corte}: se muestra la "
+                    f"primera, la versión {shown.number}, cargada el {uploaded}, con metas "
+                    "alcanzadas posteriores a la fecha de corte.")
+        return (f"Se muestra la versión {shown.number}, cargada el {uploaded}, después de la fecha "
+                f"de corte {corte}: sus metas alcanzadas son posteriores al corte y se comparan con "
+                "lo esperado al corte.")
+    if selection.pinned:
+        default = version_as_of(versions, selection.as_of)
+        return (f"Se muestra la versión {shown.number}, cargada el {uploaded}; la más reciente al "
+                f"{corte} es la versión {default.number}.")
+    return None
 
 
 def version_views(session: Session, version_id: int, as_of: date,

@@ -105,7 +105,7 @@ def test_metas_shows_one_gauge_per_activity_and_a_detail_on_click(driver, live):
     wait_for_text(driver, ".modal-title", "Actividad 2. Apoyo a deportados")
     body = driver.find_element(By.ID, "metas-detail-content").text
     assert "30/09/2026" in body and "Seguros" not in body
-    assert "la meta alcanzada 6 de 50 es 12 %" in body
+    assert "la meta alcanzada 6 de 50 es 12.0 %" in body
 
 
 def test_metas_filter_by_semaforo_leaves_only_matching_gauges(driver, live):
@@ -138,11 +138,13 @@ def test_cronograma_draws_fifteen_bars_and_lists_activity_7(driver, live):
 def test_calidad_lists_every_finding_and_downloads_them_as_excel(driver, live, downloads):
     open_page(driver, live, "/calidad")
     findings = expected_view(date(2026, 11, 21)).findings
-    wait_until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#calidad-table tr td")) > 0)
-    cells = driver.find_elements(By.CSS_SELECTOR, "#calidad-table td[data-dash-column='codigo']")
-    assert Counter(c.text for c in cells) == Counter(f.code for f in findings)
+    wait_until(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#calidad-table .ag-cell")) > 0)
+    # each row: the finding's Spanish title, then its code (dashboard.grid, an AG Grid)
+    codes = driver.find_elements(By.CSS_SELECTOR,
+                                 "#calidad-table .ag-cell[col-id='titulo'] .grid-note")
+    assert Counter(c.text for c in codes) == Counter(f.code for f in findings)
     places = {c.text for c in driver.find_elements(
-        By.CSS_SELECTOR, "#calidad-table td[data-dash-column='ubicacion']")}
+        By.CSS_SELECTOR, "#calidad-table .ag-cell[col-id='ubicacion']")}
     assert "Cronograma!I7" in places and "POA!E15" in places
     driver.find_element(By.ID, "calidad-download-button").click()
     path = wait_until(lambda: next(iter(downloads.glob("hallazgos_*.xlsx")), None))

@@ -8,8 +8,12 @@ network is needed.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
+import struct
+from pathlib import Path
 
 import pytest
 from axe_selenium_python import Axe
@@ -35,12 +39,15 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGES = {
     "/": None, "/metas": None, "/cronograma": None, "/calidad": None, "/alineacion": None,
     "/presupuesto": None, "/municipio": None, "/estado": None, "/historial": None,
-    "/carga": "planeacion", "/auditoria": "admin",
+    "/carga": "planeacion", "/plantilla": "planeacion", "/auditoria": "admin",
 }
 # Violations still left, by page: (rule, CSS selector axe reports). Each is named here, never
 # hidden; everything else on those pages must be clean. None left on the pages tested.
 PENDING: dict[str, set[tuple[str, str]]] = {}
 LAPTOP, PHONE = (1366, 768), (390, 844)
+# Where the run leaves a whole-page screenshot of every page at both sizes, for a person to look
+# at (`capturas/resumen-390.png`…); POA_CAPTURAS names another folder.
+SHOTS = Path(os.environ.get("POA_CAPTURAS") or Path(__file__).resolve().parent / "capturas")
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +141,27 @@ def test_no_page_scrolls_sideways(driver, live, account, path, size):
     assert inner == size[0]
     # clientWidth leaves out the vertical scrollbar: nothing sticks out even behind it
     assert scroll <= client <= inner, f"{path} is {scroll} px wide in a {client} px window"
+    shot, page_height = save_page_screenshot(driver, path, size)
+    assert png_size(shot) == (size[0], page_height)  # the whole page, down to its foot
+
+
+def save_page_screenshot(driver, path: str, size: tuple[int, int]) -> tuple[Path, int]:
+    """The whole page (beyond the window's height) as a PNG in SHOTS, named by page and width;
+    with the page's height."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": size[0], "height": height, "scale": 1}})
+    name = (path.strip("/") or "resumen").replace("/", "-")
+    target = SHOTS / f"{name}-{size[0]}.png"
+    target.write_bytes(base64.b64decode(shot["data"]))
+    return target, height
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """(width, height) from the PNG's IHDR chunk."""
+    return struct.unpack(">II", path.read_bytes()[16:24])
 
 
 def test_on_a_phone_the_navbar_folds_behind_menu(driver, live, account):
@@ -208,8 +236,15 @@ def test_no_english_and_no_outside_service_in_tables_and_charts(driver, live, ac
     sign_in_for(driver, live, None, account)
     viewport(driver, LAPTOP)
     open_page(driver, live, "/calidad")
-    assert not any(e.is_displayed() for e in driver.find_elements(
-        By.CSS_SELECTOR, ".dash-filter--case"))  # "Toggle filter case sensitivity"
+    # the AG Grid (dashboard.grid): its paging, filters and what screen readers hear in Spanish
+    grid = wait_for(driver, "#calidad-table .ag-paging-panel")
+    assert "Página 1 de 1" in grid.text and "Filas por página:" in grid.text
+    labels = [e.get_attribute("aria-label") for e in driver.find_elements(
+        By.CSS_SELECTOR, "#calidad-table [aria-label]")]
+    assert "Hallazgo Campo del filtro" in labels and "Página siguiente" in labels
+    for english in ("Page", "Filter", "Next", "Previous", " of ", "First", "Last"):
+        assert not [label for label in labels if english in label], english
+        assert english not in driver.find_element(By.ID, "calidad-table").text
     open_page(driver, live, "/presupuesto")
     titles = wait_until(lambda: driver.execute_script(
         "return [...document.querySelectorAll('.modebar-btn')].map(b => b.dataset.title)"))

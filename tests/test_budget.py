@@ -135,12 +135,53 @@ def test_eaepe_identities_hold_on_random_movement_sets():
         for r in [*rows, total]:
             assert r.aprobado + r.ampliaciones - r.reducciones == pytest.approx(r.modificado)
             assert r.modificado - r.comprometido == pytest.approx(r.disponible)
+        for r in [*rows, total]:
+            assert r.modificado - r.devengado == pytest.approx(r.subejercicio)
+            assert r.ampliaciones - r.reducciones == pytest.approx(r.ampliaciones_netas)
+            assert r.overspent == (r.ejercido > r.modificado + 0.005)
         for column in ("aprobado", "ampliaciones", "reducciones", "modificado", "comprometido",
-                       "devengado", "ejercido", "pagado", "disponible"):
+                       "devengado", "ejercido", "pagado", "disponible", "subejercicio",
+                       "ampliaciones_netas"):
             assert getattr(total, column) == pytest.approx(sum(getattr(r, column) for r in rows))
         assert total.ejercido == pytest.approx(
             sum(m.amount for m in movements if m.momento == "ejercido")
         )
+
+
+def test_conac_columns_subejercicio_and_net_modifications_of_the_sample_amounts():
+    # The sample's partidas at the fecha de corte: 2611 got an ampliación of 3,000, 4244 a
+    # reducción of 3,000; 3761 accrued and spent 54,000 of its 50,000.
+    d = date(2026, 6, 1)
+    movements = [mv(d, "2611", "ampliacion", 3000), mv(d, "4244", "reduccion", 3000),
+                 mv(d, "2611", "devengado", 7500), mv(d, "3761", "devengado", 54000),
+                 mv(d, "3761", "ejercido", 54000), mv(d, "2111", "devengado", 4700)]
+    rows, total = eaepe(BUDGET, movements)
+    assert {r.partida: r.subejercicio for r in rows} == {
+        "2111": 300.0, "2121": 5000.0, "2611": 5500.0, "3761": -4000.0, "4244": 17000.0}
+    assert {r.partida: r.ampliaciones_netas for r in rows} == {
+        "2111": 0.0, "2121": 0.0, "2611": 3000.0, "3761": 0.0, "4244": -3000.0}
+    assert total.subejercicio == 90000.0 - 66200.0
+    assert total.ampliaciones_netas == 0.0
+
+
+def test_overspent_is_more_ejercido_than_modificado_and_says_by_how_much():
+    d = date(2026, 6, 1)
+    rows, _ = eaepe(BUDGET, [mv(d, "3761", "ejercido", 54000),
+                             mv(d, "2111", "ejercido", 5000),  # exactly the budget: not over
+                             mv(d, "2611", "devengado", 12000)])  # accrued, not spent
+    over = {r.partida: (r.overspent, r.excess) for r in rows}
+    assert over["3761"] == (True, 4000.0)
+    assert over["2111"] == (False, 0.0)
+    assert over["2611"] == (False, 0.0)
+    # a partida without budget that spends is over it
+    rows, _ = eaepe(BUDGET, [mv(d, "3791", "ejercido", 10)])
+    assert (row_of(rows, "3791").overspent, row_of(rows, "3791").excess) == (True, 10.0)
+    # the finding follows the same rule
+    findings = check_movements(BUDGET, [mv(d, "3761", "ejercido", 54000),
+                                        mv(d, "3761", "devengado", 54000),
+                                        mv(d, "3761", "comprometido", 54000)],
+                               fiscal_year=2026)
+    assert [f.partida for f in findings if f.code == "BUDGET_OVERSPENT"] == ["3761"]
 
 
 def test_a_total_row_in_the_budget_is_not_a_partida():

@@ -35,7 +35,7 @@ def test_pct_mismatch_is_reported_with_the_numbers_and_the_cell(tmp_path):
     _, found = findings_of(tmp_path, [activity(1, programmed=50, goal=50, achieved=6, pct="30%")])
     f = only(found, "PCT_MISMATCH")
     assert (f.activity, f.sheet, f.cell, f.severity) == (1, "Cronograma", "H3", "error")
-    assert "6 de 50 es 12 %" in f.message and "30 %" in f.message
+    assert "6 de 50 es 12.0 %" in f.message and "se declaró 30.0 %" in f.message
 
 
 @pytest.mark.parametrize(

@@ -128,7 +128,7 @@ def test_pct_mismatch_of_activity_2_points_at_cronograma_i7(report):
     assert finding["sheet"] == "Cronograma"
     assert finding["cell"] == "I7"
     assert finding["partida"] is None
-    for text in ("6 de 50", "12 %", "30 %"):
+    for text in ("6 de 50", "12.0 %", "30.0 %"):
         assert text in finding["message"], (text, finding["message"])
 
 

@@ -148,7 +148,7 @@ def test_every_activity_field_in_the_documented_order(tmp_path):
         "Actividad 4: meta alcanzada 6 → 10",
         "Actividad 4: meta programada 20 → 18",
         "Actividad 4: meta anual 20 → 24",
-        "Actividad 4: % alcanzado 30 % → 50 %",
+        "Actividad 4: % alcanzado 30.0 % → 50.0 %",
         "Actividad 4: inicio 01/01/2026 → 01/02/2026",
         "Actividad 4: fin 31/03/2026 → 30/06/2026",
         "Actividad 4: meses programados enero a marzo → febrero a junio, septiembre",
@@ -162,7 +162,7 @@ def test_declared_percentage_is_compared_rounded_to_one_decimal(tmp_path):
     new = read(tmp_path, "v2", [activity(1, pct="30.04%"), activity(2, pct="30.2%")])
     diff = compare(old, new)
     assert summary_of(diff.changes) == [("declared_pct", 2, None, 30.0, 30.2)]
-    assert messages(diff) == ["Actividad 2: % alcanzado 30 % → 30.2 %"]
+    assert messages(diff) == ["Actividad 2: % alcanzado 30.0 % → 30.2 %"]
 
 
 def test_a_value_that_became_empty_is_reported_as_sin_dato(tmp_path):

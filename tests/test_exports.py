@@ -94,7 +94,7 @@ def test_calidad_downloads_the_findings_as_csv(tmp_path):
     try:
         with served(Settings(data_dir=tmp_path / "d")) as live:
             driver.get(f"{live.url}/calidad?corte=2026-11-21")
-            wait_for(driver, "#calidad-table td")
+            wait_for(driver, "#calidad-table .ag-cell")
             button = driver.find_element("id", "calidad-download-csv-button")
             assert button.text == "Descargar CSV"
             button.click()

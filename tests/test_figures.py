@@ -379,7 +379,7 @@ def test_index_bullet_without_index_says_there_are_no_goals():
 
 
 def test_percentages_use_mexican_format():
-    assert fmt_pct(1250) == "1,250 %"
-    assert fmt_pct(11.64, 1) == "11.6 %"
+    assert fmt_pct(1250) == "1,250.0 %"
+    assert fmt_pct(11.64) == "11.6 %"
     assert fmt_pct(None) == "Sin datos"
 

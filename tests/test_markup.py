@@ -16,14 +16,13 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard.figures.budget import by_partida, drilldown
+from dashboard.figures.history import achieved_history, index_history
 from dashboard.figures.markup import BIDI_CONTROLS, plain_text
 from dashboard.figures.poa import (
-    achieved_history,
     gantt,
     gantt_spec,
     gauge,
     gauge_spec,
-    index_history,
     short_name,
 )
 from dashboard.figures.state import semaforo_stack, semaforo_stack_spec
@@ -131,9 +130,10 @@ def test_historial_figures_show_version_and_activity_names_as_text():
                  shown=("&lt;b&gt;v2&lt;/b&gt;",))
     # as the Historial page calls it (names shortened there), and with the whole name
     for names in ([short_name(f"2. {HOSTILE}", 40)], [HOSTILE]):
-        assert_plain(achieved_history(versions, names, [[1, None]]))
-    fig = achieved_history(versions, [HOSTILE], [[1, 2]])
-    assert list(fig.data[0].y) == [plain_text(HOSTILE)]
+        assert_plain(achieved_history(versions, names, [[(1, 4), None]]))
+    fig = achieved_history(versions, [HOSTILE], [[(1, 4), (2, 4)]])
+    assert [a.text for a in fig.layout.annotations] == [plain_text(HOSTILE)]  # above its row
+    assert [row[0] for row in fig.data[0].customdata[1]] == [plain_text(HOSTILE)] * 2
 
 
 def eaepe_row(partida: str, name: str, capitulo: str, concepto: str) -> EaepeRow:

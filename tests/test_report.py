@@ -182,14 +182,14 @@ def test_pdf_text_holds_the_poa_the_index_the_activities_and_the_budget(pdf_file
     for name in ACTIVITIES:
         assert name in table, name
     assert table.count("■ Rojo") >= 16
-    assert "Vencida" in table and "En riesgo" in table and "⚠ declaró 30 %" in table
+    assert "Vencida" in table and "En riesgo" in table and "⚠ declaró 30.0 %" in table
     for section in ("Meta alcanzada contra programada", "Cronograma 2026 (Gantt)",
                     "Ejercicio del presupuesto", ALIGNMENT_TITLE, "Hallazgos de calidad de datos"):
         assert section in text, section
     assert ALIGNMENT_EMPTY in text
     assert "Corte 21/11/2026" in text  # the line of the fecha de corte on the Gantt
     assert "La fecha de fin 31/12/2025 es anterior al inicio 01/01/2026" in text  # activity 7
-    assert "108 % ⚠" in text and "BUDGET_OVERSPENT" in text
+    assert "108.0 % ⚠" in text and "BUDGET_OVERSPENT" in text
     assert "Errores: 5 · Advertencias: 43 · Avisos: 0" in text
     assert "Cronograma!I7" in text  # where to fix the first error
 
@@ -225,7 +225,8 @@ def _by_label(sheet) -> dict:
 
 def test_excel_holds_the_same_numbers(report):
     wb = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
-    assert wb.sheetnames == ["Portada", "Actividades", "Presupuesto", "Hallazgos", "Alineación"]
+    assert wb.sheetnames == ["Portada", "Actividades", "Presupuesto", "Hallazgos",
+                             "Hallazgos por código", "Alineación"]
     cover = _by_label(wb["Portada"])
     assert cover["Municipio"].value == "Sombrerete"
     assert cover["Área"].value == "Migrantes y Ex braceros"
@@ -256,10 +257,10 @@ def test_excel_holds_the_same_numbers(report):
     assert second["Fin"].number_format == "dd/mm/yyyy"
 
     budget = wb["Presupuesto"]
-    total = next(row for row in budget.iter_rows(min_row=2) if row[0].value == "Total")
-    assert total[3].value == 90_000 and total[9].value == 73_200  # aprobado, ejercido
+    total = next(row for row in budget.iter_rows(min_row=3) if row[0].value == "Total")
+    assert total[3].value == 90_000 and total[10].value == 73_200  # aprobado, ejercido
     assert "#,##0.00" in total[3].number_format
-    partidas = [row[0].value for row in budget.iter_rows(min_row=2, max_row=6)]
+    partidas = [row[0].value for row in budget.iter_rows(min_row=3, max_row=7)]
     assert partidas == ["2111", "2121", "2611", "3761", "4244"]
     assert int(budget.page_setup.paperSize) == 1  # letter
 
@@ -267,6 +268,114 @@ def test_excel_holds_the_same_numbers(report):
     codes = [c.value for c in findings["C"]]
     assert codes.count("PCT_MISMATCH") == 4 and "BUDGET_OVERSPENT" in codes
     assert wb["Alineación"]["A3"].value == ALIGNMENT_EMPTY
+
+
+# The sample at the fecha de corte, per partida: (aprobado, ampliaciones/(reducciones),
+# modificado, devengado, pagado, subejercicio, comprometido, ejercido, disponible).
+EAEPE_SAMPLE = {
+    "2111": (5_000, 0, 5_000, 4_700, 4_200, 300, 4_700, 4_700, 300),
+    "2121": (5_000, 0, 5_000, 2_000, 2_000, 3_000, 2_000, 2_000, 3_000),
+    "2611": (10_000, 3_000, 13_000, 7_500, 5_000, 5_500, 12_000, 7_500, 1_000),
+    "3761": (50_000, 0, 50_000, 54_000, 53_000, -4_000, 54_000, 54_000, -4_000),
+    "4244": (20_000, -3_000, 17_000, 10_000, 5_000, 7_000, 10_000, 5_000, 7_000),
+    "Total": (90_000, 0, 90_000, 78_200, 69_200, 11_800, 82_700, 73_200, 7_300),
+}
+
+
+def test_report_rows_carry_the_conac_columns(report):
+    rows = {r.partida: r for r in (*report.budget_rows, report.budget_total)}
+    for partida, amounts in EAEPE_SAMPLE.items():
+        r = rows["TOTAL" if partida == "Total" else partida]
+        assert (r.aprobado, r.ampliaciones_netas, r.modificado, r.devengado, r.pagado,
+                r.subejercicio, r.comprometido, r.ejercido, r.disponible) == amounts, partida
+        assert r.subejercicio == r.modificado - r.devengado
+    assert rows["3761"].excess == 4_000
+
+
+def test_excel_budget_sheet_is_the_conac_format_then_control_interno(report):
+    wb = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
+    ws = wb["Presupuesto"]
+    # Row 1 groups the columns, row 2 names them.
+    assert "D1:I1" in {str(r) for r in ws.merged_cells.ranges}
+    assert "J1:N1" in {str(r) for r in ws.merged_cells.ranges}
+    assert (ws["D1"].value, ws["J1"].value) == ("Formato CONAC (EAEPE)", "Control interno")
+    assert [c.value for c in ws[2]] == [
+        "Partida", "Nombre en el POA", "Nombre en el clasificador", "Aprobado",
+        "Ampliaciones/ (Reducciones)", "Modificado", "Devengado", "Pagado", "Subejercicio",
+        "Comprometido", "Ejercido", "Disponible", "% ejercido", "Situación"]
+    by_partida = {row[0].value: row for row in ws.iter_rows(min_row=3, max_row=8)}
+    for partida, amounts in EAEPE_SAMPLE.items():
+        assert tuple(c.value for c in by_partida[partida][3:12]) == amounts, partida
+    over = by_partida["3761"]
+    assert over[13].value == "⚠ Sobregirada: excede $4,000.00"
+    assert over[12].value == pytest.approx(1.08) and over[12].number_format == "0.0 %"
+    assert over[0].font.color.rgb.endswith("A4161A")
+    assert over[8].number_format.endswith(';("$"#,##0.00)')  # ($4,000.00)
+    assert [row[13].value for row in ws.iter_rows(min_row=3, max_row=8)].count(None) == 5
+    assert ws["J3"].border.left.style == "medium"  # the rule before «Control interno»
+    assert ws.print_title_rows == "$1:$2"
+
+
+def test_excel_table_sheets_have_frozen_headers_and_filters(report):
+    wb = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))
+    # sheet: (its filter over header and rows, the first cell that scrolls)
+    expected = {
+        "Actividades": ("A1:Z17", "C2"),  # 16 activities; Nº and Actividad stay in view
+        "Presupuesto": ("A2:N7", "C3"),  # 5 partidas; the total row stays under the filter
+        "Hallazgos": (f"A1:H{1 + len(report.findings) + len(report.budget_findings)}", "A2"),
+        "Hallazgos por código": (f"A1:D{1 + len(report.code_counts)}", "A2"),
+    }
+    for title, (ref, frozen) in expected.items():
+        ws = wb[title]
+        assert (ws.auto_filter.ref, ws.freeze_panes) == (ref, frozen), title
+    for title in ("Portada", "Alineación"):  # not tables
+        assert wb[title].auto_filter.ref is None
+    assert wb["Presupuesto"]["A8"].value == "Total"
+    findings = wb["Hallazgos"]
+    assert [c.value for c in findings[1]] == [
+        "Origen", "Severidad", "Código", "Qué significa", "Actividad", "Partida", "Ubicación",
+        "Mensaje"]
+    assert findings["A2"].value == "POA" and findings["B2"].value == "Error"
+    codes = wb["Hallazgos por código"]
+    assert (codes["A2"].value, codes["D2"].value) == ("PCT_MISMATCH", 4)
+    cover = _by_label(wb["Portada"])
+    assert (cover["Errores"].value, cover["Advertencias"].value, cover["Avisos"].value) == (
+        5, 43, 0)
+    assert cover["Subejercicio"].value == 11_800
+    assert cover["Partidas sobregiradas"].value == "3761 (108.0 %, excede $4,000.00)"
+
+
+def test_excel_names_the_months_of_each_activity(report):
+    ws = openpyxl.load_workbook(io.BytesIO(report_xlsx(report)))["Actividades"]
+    header = [c.value for c in ws[1]]
+    months = ["Ene", "Feb", "Mar", "Abr", "May", "Jun", "Jul", "Ago", "Sep", "Oct", "Nov", "Dic"]
+    assert header[14:] == months
+    assert "Meses programados" not in header
+    for row in ws.iter_rows(min_row=2, max_row=17):
+        activity = next(a for a in report.activities if a.number == row[0].value)
+        marked = [months[j] for j, cell in enumerate(row[14:26]) if cell.value == "X"]
+        assert marked == [months[m - 1] for m in sorted(activity.months_planned)], row[0].value
+    # activity 2, «Apoyo a deportados», is planned January to September
+    second = next(r for r in ws.iter_rows(min_row=2, max_row=17) if r[0].value == 2)
+    assert [c.value for c in second[14:26]] == ["X"] * 9 + [None] * 3
+
+
+def test_pdf_budget_page_has_the_conac_columns_apart_from_control_interno(pdf_file):
+    pages = pdf_pages(pdf_file)
+    page = next(p for p in range(1, pages + 1)
+                if "Estado Analítico del Ejercicio" in pdf_text(pdf_file, p))
+    text = pdf_text(pdf_file, page)
+    assert "FORMATO CONAC (EAEPE)" in text and "CONTROL INTERNO" in text
+    assert text.index("FORMATO CONAC (EAEPE)") < text.index("CONTROL INTERNO")
+    assert text.index("Subejercicio") < text.index("Disponible")
+    assert "Subejercicio $11,800.00" in text  # the totals line
+    assert "Partidas sobregiradas: 3761 (108.0 %, excede $4,000.00)" in text
+    assert "⚠ Sobregirada: excede $4,000.00" in text  # in 3761's row
+    # 3761's row, as CONAC writes it: modificado, devengado, pagado, (subejercicio) and then
+    # the working columns comprometido, ejercido, (disponible)
+    assert ("$50,000.00 $54,000.00 $53,000.00 ($4,000.00) $54,000.00 $54,000.00 ($4,000.00) "
+            "108.0 % ⚠") in text
+    assert "$90,000.00 $78,200.00 $69,200.00 $11,800.00 $82,700.00 $73,200.00 $7,300.00" in text
 
 
 def test_formula_like_activity_name_comes_out_escaped_as_text(tmp_path):
@@ -423,8 +532,8 @@ def test_routes_send_the_pdf_and_the_excel_with_their_names(client, tmp_path):
             "apoyo a las familias de los migrantes que pierdan la vida fuera del territorio "
             "estatal». Ninguna actividad del POA la atiende.") in pdf_text(routed)
     # the spending stored beside the POA is in the report
-    total = next(r for r in wb["Presupuesto"].iter_rows(min_row=2) if r[0].value == "Total")
-    assert total[9].value == 73_200
+    total = next(r for r in wb["Presupuesto"].iter_rows(min_row=3) if r[0].value == "Total")
+    assert total[10].value == 73_200  # K: ejercido
 
 
 def test_routes_answer_a_missing_poa_or_version_in_spanish(client):

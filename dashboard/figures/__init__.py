@@ -1,3 +1,3 @@
-"""Figures as pure functions, plain data in and a Plotly figure out: the POA pages, the budget and
-the state overview.
+"""Figures as pure functions, plain data in and a Plotly figure out: the POA pages, the history of
+versions, the budget and the state overview.
 """

@@ -29,6 +29,7 @@ from dashboard.figures.markup import plain_text
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
 from loaders.check.progress import Thresholds, semaforo
 from loaders.text import activity_title, month_name
+from loaders.text import fmt_pct as text_pct
 
 DEFAULT_THRESHOLDS = Thresholds()
 SEMAFORO_KEYS: tuple[str | None, ...] = ("rojo", "amarillo", "verde", None)
@@ -71,18 +72,9 @@ def fmt_date(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def fmt_pct(value: float | None, decimals: int = 0) -> str:
-    """`30 %`, `1,250 %`, `11.6 %`; "Sin datos" when there is no value."""
-    if value is None:
-        return "Sin datos"
-    return f"{value:,.{decimals}f} %"
-
-
-def fmt_pct_auto(value: float | None) -> str:
-    """Like `fmt_pct`, with one decimal only when the value is not whole: `50 %`, `33.3 %`."""
-    if value is None:
-        return fmt_pct(None)
-    return fmt_pct(value, 0 if float(round(value, 1)).is_integer() else 1)
+def fmt_pct(value: float | None) -> str:
+    """`30.0 %`, `1,250.0 %`, `11.6 %` (one decimal everywhere); "Sin datos" when there is none."""
+    return "Sin datos" if value is None else text_pct(value)
 
 
 def fmt_count(value: float) -> str:
@@ -217,8 +209,8 @@ def gauge_spec(a: ActivityView) -> dict:
     lines.append(_status_line(a.semaforo, a.status_label))
     if a.pct_mismatch:
         lines.append(
-            f"<span style='font-size:14px'>⚠ declarado {fmt_pct(a.declared_pct, 1)}"
-            f" · real {fmt_pct(a.real_pct, 1)}</span>"
+            f"<span style='font-size:14px'>⚠ declarado {fmt_pct(a.declared_pct)}"
+            f" · real {fmt_pct(a.real_pct)}</span>"
         )
     gauge = {
         "shape": "angular",
@@ -431,7 +423,7 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
             "width": _px(GANTT_BAR_PX),
             "offset": _px(GANTT_BAR_TOP_PX),  # the axis runs downwards: below the row's centre
             "marker": {"color": _color(key), "line": {"width": 0}},
-            "text": [fmt_pct(a.real_pct, 1) for a, _ in group],
+            "text": [fmt_pct(a.real_pct) for a, _ in group],
             "textposition": "auto",  # inside; beside the bar when it does not fit
             "insidetextanchor": "middle",
             "textangle": 0,
@@ -444,8 +436,8 @@ def gantt_spec(rows: Sequence[ActivityView], *, today: date, year: int) -> dict:
                     plain_text(a.name),
                     fmt_date(a.start) if a.start else "",
                     fmt_date(a.end) if a.end else "",
-                    fmt_pct(a.real_pct, 1),
-                    fmt_pct(a.expected_pct, 1),
+                    fmt_pct(a.real_pct),
+                    fmt_pct(a.expected_pct),
                     plain_text(a.status_label),
                 ]
                 for a, _ in group
@@ -652,7 +644,7 @@ def index_bullet(
     else:
         subtitle = _status_line(key, "")
         if expected_pct is not None:
-            subtitle += f" · esperado al corte {fmt_pct(expected_pct, 1)}"
+            subtitle += f" · esperado al corte {fmt_pct(expected_pct)}"
     value = index_pct if index_pct is not None else 0
     axis_max = max(100.0, value, expected_pct or 0)
     threshold = None
@@ -704,42 +696,3 @@ def index_bullet(
     )
     return fig
 
-
-def index_history(points: Sequence[tuple[str, float | None]]) -> go.Figure:
-    """Índice de Eficiencia of each version, in upload order: (label, index %) pairs."""
-    labels = [plain_text(label) for label, _ in points]
-    values = [value for _, value in points]
-    fig = go.Figure(
-        go.Scatter(
-            x=labels, y=values, mode="lines+markers+text",
-            text=[fmt_pct_auto(v) for v in values], textposition="top center",
-            line={"color": "#2c3e50", "width": 3}, marker={"size": 10},
-            hovertemplate="%{x}<br>Índice de Eficiencia: %{y:.1f} %<extra></extra>",
-            name="Índice de Eficiencia",
-        )
-    )
-    top = max([v for v in values if v is not None] or [0])
-    fig.update_yaxes(title_text="Índice de Eficiencia (%)", range=[0, max(100, top * 1.15)],
-                     ticksuffix=" %")
-    fig.update_xaxes(type="category", title_text="Versión")
-    return _style(fig, height=320, margin={"l": 60, "r": 20, "t": 20, "b": 50})
-
-
-def achieved_history(
-    versions: Sequence[str], activities: Sequence[str], achieved: Sequence[Sequence[int | None]]
-) -> go.Figure:
-    """Meta alcanzada per activity (rows) across versions (columns), with the counts written."""
-    text = [["" if v is None else fmt_count(v) for v in row] for row in achieved]
-    fig = go.Figure(
-        go.Heatmap(
-            z=[[None if v is None else v for v in row] for row in achieved],
-            x=[plain_text(v) for v in versions], y=[plain_text(a) for a in activities],
-            text=text, texttemplate="%{text}",
-            colorscale="Blues", showscale=False,
-            hovertemplate="%{y}<br>%{x}: %{text}<extra></extra>",
-        )
-    )
-    fig.update_yaxes(autorange="reversed", type="category")
-    fig.update_xaxes(type="category", side="top")
-    return _style(fig, height=120 + 28 * max(len(activities), 2),
-                  margin={"l": 260, "r": 20, "t": 40, "b": 20})

@@ -13,17 +13,21 @@ from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS
 LAYERS = ("rojo", "amarillo", "verde", None)
 
 
-def semaforo_stack(tallies: Sequence) -> go.Figure:
+EXAMPLES_NOTE = "Incluye datos de ejemplo"
+
+
+def semaforo_stack(tallies: Sequence, *, note: str | None = None) -> go.Figure:
     """`semaforo_stack_spec` as a `go.Figure`."""
-    return go.Figure(semaforo_stack_spec(tallies))
+    return go.Figure(semaforo_stack_spec(tallies, note=note))
 
 
-def semaforo_stack_spec(tallies: Sequence) -> dict:
+def semaforo_stack_spec(tallies: Sequence, *, note: str | None = None) -> dict:
     """One horizontal bar per group (municipio or area), split by semáforo, worst on top.
 
     Takes any objects with `name`, `rojo`, `amarillo`, `verde` and `sin_datos`: the drawing grows
     with the number of groups, never with the number of activities. A plain dict (the page
-    sends it as is); `semaforo_stack` gives the validated `go.Figure`.
+    sends it as is); `semaforo_stack` gives the validated `go.Figure`. `note` is a line written
+    under the axis, so that the chart says it even when saved alone (e.g. `EXAMPLES_NOTE`).
     """
     names = [plain_text(t.name) for t in tallies]  # municipio or area: typed by a user
     bars = []
@@ -46,5 +50,8 @@ def semaforo_stack_spec(tallies: Sequence) -> dict:
         "xaxis": {"title": {"text": "Actividades"}, "separatethousands": True,
                   "fixedrange": True},
     }
-    return _spec(bars, layout, height=90 + 22 * max(len(names), 1),
-                 margin={"l": 8, "r": 16, "t": 40, "b": 40})
+    if note:  # on the axis's title: clear of the legend (two rows on a phone) and the toolbar
+        layout["xaxis"]["title"]["text"] += f"<br><b>{plain_text(note)}</b>"
+        layout["xaxis"]["automargin"] = True
+    return _spec(bars, layout, height=90 + (24 if note else 0) + 22 * max(len(names), 1),
+                 margin={"l": 8, "r": 16, "t": 40, "b": 64 if note else 40})

@@ -1,7 +1,11 @@
 """Alineación: which activities serve each fracción of Art. 122 and each IOM dimension, with each
 activity's progress in its cells; faculties and dimensions without activities stand out, and the
 POA's lines of action taken from the IOM report are marked. No callbacks: the layout follows the
-URL's selection (POA, version, fecha de corte)."""
+URL's selection (POA, version, fecha de corte).
+
+Orientation first: a legend at the top says how to read the matrices and links to each section;
+every column header names its fracción or dimension in words (the full name in its `title`),
+and the headers stay in view while the matrix scrolls inside its box (assets/alineacion.css)."""
 
 from __future__ import annotations
 
@@ -50,15 +54,24 @@ def _column_class(cov: Coverage, kind: str, code: str) -> str:
     return GAP_CLASS if not cov.activities_of(kind, code) else ""
 
 
-def _header_cell(kind: str, code: str, title: str, css: str) -> html.Th:
-    label = code if kind == FRACCION else f"Dim. {code}"
+KIND_WORDS = {FRACCION: "Fracción", DIMENSION: "Dimensión"}
+
+
+def _header_cell(kind: str, code: str, name: str, css: str) -> html.Th:
+    """«Fracción» over its number and its name in words; the whole, «Fracción II: Atención,
+    orientación y asesoría», also as the cell's tooltip."""
     note = None
     if css == GAP_CLASS:
         note = html.Div(NO_ACTIVITIES, className="alineacion-gap-note")
     elif css == RESIDUAL_CLASS:
         note = html.Div("Residual", className="alineacion-residual-note")
-    return html.Th([html.Div(label, className="alineacion-code"), note], title=title,
-                   scope="col", className=f"alineacion-col {css}".strip())
+    return html.Th(
+        [html.Div(KIND_WORDS[kind], className="alineacion-kind"),
+         html.Div(code, className="alineacion-code"),
+         html.Div(name, className="alineacion-name"), note],
+        title=f"{KIND_WORDS[kind]} {code}: {name}", scope="col",
+        className=f"alineacion-col {css}".strip(),
+    )
 
 
 def _cell(kind: str, code: str, number: int, cells, css: str) -> html.Td:
@@ -76,11 +89,12 @@ def _cell(kind: str, code: str, number: int, cells, css: str) -> html.Td:
 
 def _matrix_table(table_id: str, kind: str, columns: Sequence[tuple[str, str]], data: PageData,
                   cov: Coverage, cells, iom: set[int]) -> html.Div:
-    """Activities × codes (`columns`: (code, tooltip)), each covered cell with its progress."""
+    """Activities × codes (`columns`: (code, name)), each covered cell with its progress."""
     classes = {code: _column_class(cov, kind, code) for code, _ in columns}
     head = html.Thead(html.Tr(
-        [html.Th("Nº", scope="col"), html.Th("Actividad", scope="col")]
-        + [_header_cell(kind, code, title, classes[code]) for code, title in columns]
+        [html.Th("Nº", scope="col", className="alineacion-number"),
+         html.Th("Actividad", scope="col", className="alineacion-activity")]
+        + [_header_cell(kind, code, name, classes[code]) for code, name in columns]
     ))
     rows = []
     for a in data.view.activities:
@@ -91,12 +105,13 @@ def _matrix_table(table_id: str, kind: str, columns: Sequence[tuple[str, str]], 
                 html.Span("OIM", className="d-none d-print-inline"),  # narrow paper
             ], className="iom-mark", title="Su línea de acción viene del informe de la OIM")]
         rows.append(html.Tr(
-            [html.Td(a.label or a.number), html.Td(name, className="alineacion-activity")]
+            [html.Td(a.label or a.number, className="alineacion-number"),
+             html.Th(name, scope="row", className="alineacion-activity")]
             + [_cell(kind, code, a.number, cells, classes[code]) for code, _ in columns],
             id=f"{table_id}-row-{a.number}",
         ))
     foot = html.Tfoot(html.Tr(
-        [html.Th("Actividades", colSpan=2, scope="row")]
+        [html.Th("Actividades", colSpan=2, scope="row", className="alineacion-foot-label")]
         + [
             html.Th(
                 "Residual" if classes[code] == RESIDUAL_CLASS and not cov.activities_of(kind, code)
@@ -109,8 +124,12 @@ def _matrix_table(table_id: str, kind: str, columns: Sequence[tuple[str, str]], 
     ))
     label = ("Actividades por fracción del Art. 122" if kind == FRACCION
              else "Actividades por dimensión de la OIM")
-    return scroll_region(dbc.Table([head, html.Tbody(rows), foot], bordered=True, size="sm",
-                                   className="alineacion-matrix", id=table_id), label)
+    # The box scrolls both ways (never the page sideways), its headers stuck to its top.
+    return html.Div(
+        scroll_region(dbc.Table([head, html.Tbody(rows), foot], bordered=True, size="sm",
+                                className="alineacion-matrix", id=table_id), label),
+        className="alineacion-box", id=f"{table_id}-box",
+    )
 
 
 def _gaps(cov: Coverage, reference: Reference) -> html.Div:
@@ -200,11 +219,57 @@ def _summary(cov: Coverage, sheet: str | None) -> html.P:
         html.Strong(f"{covered} de {cov.expected_fracciones} fracciones"),
         " del Art. 122 (sin contar la XII, residual) y ",
         html.Strong(f"{len(cov.covered_dimensiones)} de {len(cov.dimensiones)} dimensiones"),
-        " de la OIM tienen al menos una actividad. Cada celda muestra el avance de la actividad "
-        "(meta alcanzada / programada · % real) y su semáforo a la fecha de corte; las columnas "
-        "rayadas dicen «Sin actividades», y la marca «OIM» señala las actividades cuya línea de "
-        "acción viene del informe de la OIM.",
+        " de la OIM tienen al menos una actividad.",
     ], id="alineacion-summary")
+
+
+# The page's sections, for the links of the legend: (anchor id, heading).
+SECTIONS = {
+    "fracciones": ("alineacion-seccion-fracciones", "Facultades del Art. 122 (fracciones)"),
+    "dimensiones": ("alineacion-seccion-dimensiones",
+                    "Dimensiones de la gobernanza de la migración (OIM)"),
+    "sin": ("alineacion-seccion-sin", "Facultades y dimensiones sin actividades"),
+    "oim": ("alineacion-seccion-oim", "Líneas de acción tomadas del informe de la OIM"),
+    "referencias": ("alineacion-seccion-referencias", "Referencias"),
+}
+
+
+def _section_title(key: str) -> html.H2:
+    anchor, text = SECTIONS[key]
+    return html.H2(text, id=anchor, className="h4 mt-4 alineacion-section")
+
+
+def _legend() -> html.Div:
+    """How to read the page, above everything: what rows, columns and cells mean, and links to
+    each section (the page is long)."""
+    links = html.Nav(
+        [html.Span("Ir a: ", className="fw-semibold")]
+        + [item for i, (anchor, text) in enumerate(SECTIONS.values())
+           for item in ([" · "] if i else []) + [html.A(text, href=f"#{anchor}")]],
+        className="alineacion-jump", **{"aria-label": "Secciones de la página"},
+    )
+    return html.Div([
+        html.H2("Cómo leer las matrices", className="h6 mb-2"),
+        html.Ul([
+            html.Li(["Cada ", html.Strong("fila"), " es una actividad del POA; cada ",
+                     html.Strong("columna"), ", una fracción del Art. 122 (primera matriz) o "
+                     "una dimensión de la OIM (segunda), con su nombre; el texto completo está "
+                     "en «Referencias», al final."]),
+            html.Li([html.Span("6/50 · 12.0 %", className="alineacion-legend-cell"),
+                     " ", semaforo_badge("rojo"),
+                     " la actividad atiende esa columna: meta alcanzada / programada · % real, "
+                     "y su semáforo a la fecha de corte."]),
+            html.Li([html.Span(NO_ACTIVITIES, className="alineacion-legend-gap alineacion-gap"),
+                     " columna sin ninguna actividad del POA."]),
+            html.Li([html.Span("Residual", className="alineacion-legend-gap "
+                                                       "alineacion-residual"),
+                     " fracción XII, «las demás que señale la ley»: no cuenta como faltante."]),
+            html.Li([html.Span("Línea tomada del informe OIM", className="iom-mark"),
+                     " su línea de acción repite un área con potencial de desarrollo del "
+                     "informe de la OIM."]),
+        ], className="alineacion-legend-list"),
+        links,
+    ], id="alineacion-legend", className="alineacion-legend")
 
 
 def layout(**query) -> html.Div:
@@ -238,19 +303,20 @@ def layout(**query) -> html.Div:
         unaligned = [a for a in data.view.activities if a.number in set(cov.unaligned)]
         body += [
             _summary(cov, alignment_sheet_of(doc.alignment)),
-            html.H2("Facultades del Art. 122 (fracciones)", className="h4 mt-3"),
+            _legend(),
+            _section_title("fracciones"),
             _matrix_table(
                 "alineacion-fracciones", FRACCION,
-                [(f.numeral, f"{f.numeral}. {f.title}") for f in reference.fracciones],
+                [(f.numeral, f.title) for f in reference.fracciones],
                 data, cov, cells, iom_numbers,
             ),
-            html.H2("Dimensiones de la gobernanza de la migración (OIM)", className="h4 mt-3"),
+            _section_title("dimensiones"),
             _matrix_table(
                 "alineacion-dimensiones", DIMENSION,
-                [(d.code, f"{d.number}. {d.name}") for d in reference.dimensiones],
+                [(d.code, d.name) for d in reference.dimensiones],
                 data, cov, cells, iom_numbers,
             ),
-            html.H2("Facultades y dimensiones sin actividades", className="h4 mt-3"),
+            _section_title("sin"),
             _gaps(cov, reference),
         ]
         if unaligned:
@@ -259,14 +325,14 @@ def layout(**query) -> html.Div:
                 + ", ".join(a.title for a in unaligned) + ".",
                 id="alineacion-unaligned"))
     body += [
-        html.H2("Líneas de acción tomadas del informe de la OIM", className="h4 mt-3"),
+        _section_title("oim"),
         html.P(
             "Líneas de acción (o actividades específicas) que repiten un área con potencial de "
             "desarrollo del informe «Indicadores de Gobernanza de la Migración a nivel local: "
             "Estado de Zacatecas»: contienen al menos dos tercios de sus palabras.",
             className="text-muted small"),
         _iom_section(iom, data, reference),
-        html.H2("Referencias", className="h4 mt-3"),
+        _section_title("referencias"),
         _reference_lists(reference),
     ]
     return html.Div(body, className="alineacion-page")

@@ -1,7 +1,12 @@
-"""Auditoría (admin only): the audit trail, filterable, and the accounts. Nothing here edits."""
+"""Auditoría (admin only): the audit trail, filterable, and the accounts. Nothing here edits.
+
+The entries name a POA by its id ("(POA 4)", as they were written, never edited); the page shows
+the POA's name instead, and names the POA of a version saved.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import dash
@@ -13,7 +18,8 @@ from dashboard import auth
 from dashboard.components import date_input, stacked
 from dashboard.services import get_services
 from loaders.store.accounts import list_users
-from loaders.store.audit import ACTION_LABELS, AuditFilter, audit_entries
+from loaders.store.audit import ACTION_LABELS, AuditFilter, AuditRow, audit_entries
+from loaders.store.queries import list_plans, list_versions
 
 dash.register_page(__name__, path="/auditoria", name="Auditoría",
                    title="Auditoría — Tablero POA", order=7, permission=auth.ADMIN)
@@ -22,6 +28,9 @@ F_USER, F_ACTION, F_TEXT = "audit-user", "audit-action", "audit-text"
 F_SINCE, F_UNTIL = "audit-since", "audit-until"
 TABLE, COUNT = "audit-table", "audit-count"
 LIMIT = 500
+ALL_ACTIONS = "todas"  # not "": the native select keeps "" for its hidden placeholder
+# "(POA 4)", "(POA 4, versión 2)", "…, POA 4)": how the entries name a POA.
+POA_REFERENCE = re.compile(r"(?:(?<=\()|(?<=, ))POA (\d+)(?=[,)])")
 
 
 def _date(value) -> date | None:
@@ -31,16 +40,36 @@ def _date(value) -> date | None:
         return None
 
 
+def readable_detail(row: AuditRow, plans: dict[int, str], version_plans: dict[int, int]) -> str:
+    """The entry's detail with each POA named ("POA «Migrantes y Ex braceros 2026 —
+    Sombrerete»", not "POA 4"); an entry about a version gets the name of its POA."""
+
+    def named(match: re.Match) -> str:
+        label = plans.get(int(match.group(1)))
+        return f"POA «{label}»" if label else match.group(0)
+
+    detail = POA_REFERENCE.sub(named, row.detail)
+    if row.version_id is not None and not POA_REFERENCE.search(row.detail):
+        label = plans.get(version_plans.get(row.version_id, -1))
+        if label:
+            detail += f" · POA «{label}»"
+    return detail
+
+
 def entries_view(flt: AuditFilter) -> tuple[html.Div, str]:
     with Session(get_services().engine) as session:
         rows, total = audit_entries(session, flt, LIMIT)
+        plans = {p.id: p.label for p in list_plans(session)}
+        version_plans = ({v.id: v.plan_id for v in list_versions(session)}
+                         if any(r.version_id is not None for r in rows) else {})
     shown = f"{total:,} registro" + ("" if total == 1 else "s")
     if total > LIMIT:
         shown += f"; se muestran los {LIMIT:,} más recientes"
     if not rows:
         return html.P("Ningún registro coincide con el filtro.", className="text-muted"), shown
     body = [html.Tr([html.Td(f"{r.at:%d/%m/%Y %H:%M:%S}", className="text-nowrap"),
-                     html.Td(r.user), html.Td(r.action_label), html.Td(r.detail),
+                     html.Td(r.user), html.Td(r.action_label),
+                     html.Td(readable_detail(r, plans, version_plans)),
                      html.Td(r.remote_addr or "—")]) for r in rows]
     head = ("Fecha y hora", "Usuario", "Acción", "Detalle", "Desde")
     return stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
@@ -62,10 +91,15 @@ def users_view() -> dbc.Table:
 
 def layout(**_query) -> html.Div:
     if not auth.allowed(auth.ADMIN):
+        login = None
+        if auth.current_user() is None:
+            login = html.A("Ingresar", href=dash.get_relative_path(auth.LOGIN_PATH)
+                           + "?siguiente=" + dash.get_relative_path("/auditoria"),
+                           className="alert-link", id="audit-login")
         return html.Div([html.H1("Auditoría", className="page-title h2"),
-                         dbc.Alert(auth.refusal_text(auth.ADMIN), color="info",
+                         dbc.Alert([auth.refusal_text(auth.ADMIN), " ", login], color="info",
                                    id="audit-not-allowed")])
-    actions = [{"label": "Todas", "value": ""}] + [
+    actions = [{"label": "Todas", "value": ALL_ACTIONS}] + [
         {"label": label, "value": code} for code, label in ACTION_LABELS.items()]
     table, shown = entries_view(AuditFilter())
     return html.Div([
@@ -77,7 +111,7 @@ def layout(**_query) -> html.Div:
             dbc.Col([dbc.Label("Usuario", html_for=F_USER),
                      dbc.Input(id=F_USER, debounce=True, maxLength=80)], md=2),
             dbc.Col([dbc.Label("Acción", html_for=F_ACTION),
-                     dbc.Select(id=F_ACTION, options=actions, value="")], md=3),
+                     dbc.Select(id=F_ACTION, options=actions, value=ALL_ACTIONS)], md=3),
             dbc.Col([dbc.Label("Desde", html_for=F_SINCE),
                      date_input(F_SINCE, clearable=True)], md=2),
             dbc.Col([dbc.Label("Hasta", html_for=F_UNTIL),
@@ -106,6 +140,7 @@ def register_callbacks(app: dash.Dash) -> None:
     )
     def filter_entries(user, action, since, until, text):
         auth.require(auth.ADMIN)
-        flt = AuditFilter(user=str(user or "")[:80], action=str(action or ""),
+        action = "" if action == ALL_ACTIONS else str(action or "")
+        flt = AuditFilter(user=str(user or "")[:80], action=action,
                           since=_date(since), until=_date(until), text=str(text or "")[:200])
         return entries_view(flt)

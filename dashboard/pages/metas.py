@@ -36,7 +36,7 @@ GAUGE_CONFIG = {**GRAPH_CONFIG, "displayModeBar": False, "showSendToCloud": Fals
 def pct(value: float | None) -> str:
     """Every percentage on this page with one decimal ("30.0 %" beside "26.7 %"), the number and
     its sign never on two lines; "—" for none."""
-    return "—" if value is None else figures.fmt_pct(value, 1).replace(" %", "\u00a0%")
+    return "—" if value is None else figures.fmt_pct(value).replace(" %", "\u00a0%")
 
 
 def _gauge_graph(data: PageData, a: ActivityView) -> dcc.Graph:

@@ -1,4 +1,8 @@
-"""Municipio: every POA of the municipality on one screen, worst first — the president's view."""
+"""Municipio: every POA of the municipality on one screen, worst first — the president's view.
+
+A list, not a sum: example POAs are listed (their name says so) and the page says how many there
+are; the sums of the Estado page leave them out.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from dashboard.components import empty_state, pct, stacked
 from dashboard.services import get_services
 from dashboard.state import parse_corte, version_views
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS
+from loaders.examples import is_example
+from loaders.store.overview import current_versions
 from loaders.store.queries import list_plans
 from loaders.text import fmt_date, fmt_money
 
@@ -25,11 +31,12 @@ def overview_rows(as_of) -> list[dict]:
     services = get_services()
     rows = []
     with Session(services.engine) as session:
+        shown = {v.plan_id: v.version_id for v in current_versions(session, None, as_of)}
         for plan in list_plans(session):
-            if plan.current_version_id is None:
+            if plan.id not in shown:
                 continue
             # Cached per worker: a stored version never changes (see dashboard/state.py).
-            cached = version_views(session, plan.current_version_id, as_of, services.settings)
+            cached = version_views(session, shown[plan.id], as_of, services.settings)
             if cached is None:
                 continue
             loaded, view = cached.loaded, cached.view
@@ -61,7 +68,7 @@ def layout(**query) -> html.Div:
     for r in rows:
         plan, view = r["plan"], r["view"]
         href = dash.get_relative_path("/") + "?" + urlencode(
-            {"poa": plan.id, "version": plan.current_version_id, "corte": as_of.isoformat()})
+            {"poa": plan.id, "corte": as_of.isoformat()})
         body.append(html.Tr([
             html.Td(dcc.Link(plan.label, href=href)),
             html.Td(plan.direccion),
@@ -72,6 +79,13 @@ def layout(**query) -> html.Div:
             html.Td(fmt_money(view.budget_total), className="text-end"),
         ]))
     municipios = sorted({r["plan"].municipio for r in rows if r["plan"].municipio})
+    examples = sum(is_example(r["plan"].area, r["plan"].direccion) for r in rows)
+    note = None
+    if examples:
+        some = ("1 es de ejemplo" if examples == 1 else f"{examples:,} son de ejemplo")
+        note = html.P(f"De estos {len(rows):,} POA, {some} (datos ficticios; su nombre lo dice). "
+                      "Se listan aquí, pero no se suman en las cifras del Estado.",
+                      className="text-muted", id="municipio-ejemplos")
     return html.Div([
         html.Div([
             html.H1("Todos los POA del municipio", className="page-title h2 mb-1"),
@@ -82,6 +96,7 @@ def layout(**query) -> html.Div:
         ], className="page-header mb-3"),
         html.P("Ordenados del que más actividades tiene en rojo al que menos. Haga clic en un POA "
                "para ver su resumen.", className="text-muted"),
+        note,
         stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
                           striped=True, hover=True, id="municipio-table",
                           className="align-middle")),

@@ -25,7 +25,14 @@ from dashboard.components import (
 from dashboard.figures import budget as budget_figures
 from dashboard.services import get_services
 from dashboard.state import PageData, page_data, query_from_search
-from loaders.check.budget import check_movements, eaepe, even_calendar, monthly_cumulative
+from loaders.check.budget import (
+    TOTAL,
+    check_movements,
+    eaepe,
+    even_calendar,
+    monthly_cumulative,
+)
+from loaders.codes import BUDGET_CODE_TITLES, CODE_TITLES
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
 from loaders.imports import import_spending
 from loaders.model import MODIFICATIONS, MOMENTO_LABELS, MOMENTOS, Movement
@@ -43,43 +50,194 @@ dash.register_page(__name__, path="/presupuesto", name="Presupuesto",
                    title="Presupuesto — Tablero POA", order=3.5)
 
 BODY = "presupuesto-body"
-MESSAGE = "presupuesto-message"
+MOVEMENTS = "presupuesto-movements"
+FORM_MESSAGE = "presupuesto-message"  # under the «Registrar movimiento» button
+UPLOAD_MESSAGE = "presupuesto-message-upload"  # under the upload zone
+REVERSE_MESSAGE = "presupuesto-message-reversal"  # above the movements table
+SCROLL_DUMMY = "presupuesto-scroll"
 F_DATE, F_PARTIDA, F_CONCEPTO = "mov-fecha", "mov-partida", "mov-concepto"
 F_MOMENTO, F_AMOUNT, F_SUBMIT = "mov-momento", "mov-importe", "mov-registrar"
 REVERSE = "mov-revertir"  # pattern-matching type: {"type": REVERSE, "id": 12}
 SPENDING_UPLOAD = "presupuesto-upload"
-MONEY_COLUMNS = ("aprobado", "ampliaciones", "reducciones", "modificado", "comprometido",
-                 "devengado", "ejercido", "pagado", "disponible")
+DEFAULT_MOMENTO = "comprometido"
+OVERSPENT_WORD = budget_figures.OVERSPENT_WORD
+# The EAEPE as the CONAC publishes it (Formato del Estado Analítico del Ejercicio del Presupuesto
+# de Egresos), then the director's working columns, apart under «Control interno».
+OFFICIAL_COLUMNS = (("aprobado", "Aprobado"),
+                    ("ampliaciones_netas", "Ampliaciones/ (Reducciones)"),
+                    ("modificado", "Modificado"), ("devengado", "Devengado"),
+                    ("pagado", "Pagado"), ("subejercicio", "Subejercicio"))
+CONTROL_COLUMNS = (("comprometido", "Comprometido"), ("ejercido", "Ejercido"),
+                   ("disponible", "Disponible"))
+OFFICIAL_GROUP = "Formato CONAC (EAEPE)"
+CONTROL_GROUP = "Control interno"
 
 
 def _money(value: float) -> str:
     return fmt_money(value)
 
 
+def signed_money(value: float) -> str:
+    """An EAEPE amount; a negative one in parentheses, as the CONAC writes it: «($3,000.00)»."""
+    return f"({fmt_money(-value)})" if value < 0 else fmt_money(value)
+
+
+def overspent_note(r) -> html.Div:
+    """The word beside the colour: «⚠ Sobregirada: excede por $4,000.00»."""
+    return html.Div([html.Strong(f"⚠ {OVERSPENT_WORD}"), f": excede por {_money(r.excess)}"],
+                     className="eaepe-overspent-note")
+
+
+def _name_cell(r) -> html.Td:
+    parts: list = [r.name]
+    if r.official_name and r.official_name != r.name:
+        parts += [html.Br(), html.Small(r.official_name, className="text-muted")]
+    if r.overspent and not r.is_total:
+        parts.append(overspent_note(r))
+    return html.Td(parts, className="eaepe-name", **{"data-label": "Nombre"})
+
+
+def _amount_cell(r, key: str, label: str, *, control: bool, first: bool) -> html.Td:
+    value = getattr(r, key)
+    text = signed_money(value)
+    classes = ["text-end", "text-nowrap"]
+    if control:
+        classes.append("eaepe-control")
+    if first:
+        classes.append("eaepe-control-start")
+    if value < 0 and key in ("subejercicio", "disponible"):
+        classes.append("eaepe-negative")
+    suffix = " (control interno)" if control else ""
+    return html.Td(text, className=" ".join(classes), **{"data-label": label + suffix})
+
+
 def eaepe_table(rows, total) -> html.Div:
-    head = ["Partida", "Nombre en el POA / clasificador", "Aprobado", "Ampliaciones",
-            "(Reducciones)", "Modificado", "Comprometido", "Devengado", "Ejercido", "Pagado",
-            "Disponible", "% ejercido"]
-
+    """The EAEPE by partida with its totals row: the CONAC's columns first, then «Control
+    interno». An overspent partida's row is red, says «⚠ Sobregirada» and by how much."""
     def line(r, strong=False):
-        cells = [html.Td(r.partida, className="text-nowrap"),
-                 html.Td([r.name, html.Br(), html.Small(r.official_name or "", className="text-muted")]
-                         if r.official_name and r.official_name != r.name else r.name)]
-        for key in MONEY_COLUMNS:
-            value = getattr(r, key)
-            text = f"({_money(value)})" if key == "reducciones" and value else _money(value)
-            cells.append(html.Td(text, className="text-end text-nowrap"))
-        over = r.pct_ejercido is not None and r.pct_ejercido > 100
-        cells.append(html.Td([pct(r.pct_ejercido), " ⚠ sobreejercido" if over else ""],
-                             className="text-end text-nowrap" + (" text-danger fw-bold" if over
-                                                                else "")))
-        return html.Tr(cells, className="fw-bold table-secondary" if strong else "")
+        cells = [html.Td(r.partida if not r.is_total else "Total", className="text-nowrap",
+                         **{"data-label": "Partida"}),
+                 _name_cell(r) if not r.is_total else html.Td("", className="eaepe-name")]
+        for key, label in OFFICIAL_COLUMNS:
+            cells.append(_amount_cell(r, key, label, control=False, first=False))
+        for i, (key, label) in enumerate(CONTROL_COLUMNS):
+            cells.append(_amount_cell(r, key, label, control=True, first=i == 0))
+        over = r.overspent
+        cells.append(html.Td(
+            [pct(r.pct_ejercido), *([html.Br(), html.Span("⚠ " + OVERSPENT_WORD)] if over else [])],
+            className="text-end text-nowrap eaepe-control" + (" eaepe-negative" if over else ""),
+            **{"data-label": "% ejercido (control interno)"}))
+        classes = []
+        if strong:
+            classes.append("fw-bold table-secondary eaepe-total")
+        elif over:
+            classes.append("table-danger eaepe-overspent")
+        return html.Tr(cells, className=" ".join(classes), id=f"eaepe-row-{r.partida}")
 
-    return scroll_region(stacked(dbc.Table(
-        [html.Thead(html.Tr([html.Th(h) for h in head])),
+    groups = html.Tr([
+        html.Th("", colSpan=2, className="eaepe-group-blank"),
+        html.Th(OFFICIAL_GROUP, colSpan=len(OFFICIAL_COLUMNS), scope="colgroup",
+                className="eaepe-group eaepe-group-official"),
+        html.Th(CONTROL_GROUP, colSpan=len(CONTROL_COLUMNS) + 1, scope="colgroup",
+                className="eaepe-group eaepe-group-control eaepe-control-start"),
+    ])
+    heads = html.Tr(
+        [html.Th("Partida", scope="col"),
+         html.Th("Nombre en el POA / clasificador", scope="col", className="eaepe-name")]
+        + [html.Th(label, scope="col", className="text-end") for _, label in OFFICIAL_COLUMNS]
+        + [html.Th(label, scope="col",
+                   className="text-end" + (" eaepe-control-start" if i == 0 else ""))
+           for i, (_, label) in enumerate(CONTROL_COLUMNS)]
+        + [html.Th("% ejercido", scope="col", className="text-end")]
+    )
+    table = dbc.Table(
+        [html.Thead([groups, heads]),
          html.Tbody([line(r) for r in rows] + [line(total, strong=True)])],
-        size="sm", striped=True, id="eaepe-table", className="align-middle",
-    )), "Estado analítico del ejercicio del presupuesto de egresos")
+        size="sm", striped=True, id="eaepe-table", className="align-middle table-stack",
+    )
+    return scroll_region(table, "Estado analítico del ejercicio del presupuesto de egresos",
+                         id="eaepe-region")
+
+
+def _card(title: str, value: str, *, value_id: str | None = None, note=None,
+          class_name: str = "") -> dbc.Col:
+    body = [html.Div(title, className="kpi-title"),
+            html.Div(value, className="kpi-value", **({"id": value_id} if value_id else {}))]
+    if note is not None:
+        body.append(html.Div(note, className="kpi-note"))
+    return dbc.Col(dbc.Card(dbc.CardBody(body), className=f"kpi h-100 {class_name}".strip()),
+                   xs=12, sm=6, lg=True)
+
+
+def overspent_card(rows) -> dbc.Col:
+    over = [r for r in rows if r.overspent]
+    if not over:
+        return _card("Partidas sobregiradas", "Ninguna", value_id="budget-overspent",
+                     note="Ninguna partida ejerce más que su modificado.")
+    note = [html.Div([html.Strong(f"⚠ {r.partida}"),
+                      f" {pct(r.pct_ejercido)}, excede {_money(r.excess)}"])
+            for r in over]
+    return _card("Partidas sobregiradas", f"{len(over)} de {len(rows)}",
+                 value_id="budget-overspent", note=note, class_name="kpi-overspent")
+
+
+def kpi_cards(rows, total) -> dbc.Row:
+    return dbc.Row([
+        _card("Aprobado", _money(total.aprobado), value_id="budget-approved"),
+        _card("Modificado", _money(total.modificado), value_id="budget-modified"),
+        _card("Ejercido", _money(total.ejercido), value_id="budget-ejercido",
+              note=f"{pct(total.pct_ejercido)} del modificado"),
+        _card("Disponible", _money(total.disponible), value_id="budget-disponible",
+              note="modificado − comprometido",
+              class_name="kpi-overspent" if total.disponible < 0 else ""),
+        overspent_card(rows),
+    ], className="g-3 mb-3 budget-kpis")
+
+
+def finding_item(f) -> html.Li:
+    title = BUDGET_CODE_TITLES.get(f.code) or CODE_TITLES.get(f.code) or f.code
+    return html.Li([severity_badge(f.severity), " ", html.Strong(title), ": ", f.message, " ",
+                    html.Small(f.code, className="text-muted finding-code")])
+
+
+def body(data: PageData, movements: list[Movement]) -> html.Div:
+    doc = data.loaded.doc
+    as_of = data.selection.as_of
+    rows, total = eaepe(doc.budget, movements, as_of=as_of)
+    year = data.plan.fiscal_year or as_of.year
+    findings = check_movements(doc.budget, movements, fiscal_year=data.plan.fiscal_year)
+    spent = monthly_cumulative(movements, year=year, as_of=as_of)
+    return html.Div([
+        kpi_cards(rows, total),
+        html.H2("Estado analítico del ejercicio del presupuesto de egresos", className="h4"),
+        html.P(["Las columnas del ", html.Strong(OFFICIAL_GROUP), " son las que publica el CONAC "
+                "(subejercicio = modificado − devengado); las de ", html.Strong(CONTROL_GROUP),
+                " son de trabajo de la dirección (disponible = modificado − comprometido; "
+                "% ejercido = ejercido / modificado)."], className="form-text"),
+        eaepe_table(rows, total),
+        dbc.Row([
+            dbc.Col([html.H3("Por partida", className="h6"),
+                     graph(budget_figures.by_partida(rows), id="budget-by-partida")], lg=6),
+            dbc.Col([html.H3("Ejercido acumulado contra el calendario", className="h6"),
+                     graph(budget_figures.cumulative(spent, even_calendar(total.modificado),
+                                                     year=year, as_of=as_of),
+                           id="budget-cumulative")], lg=6),
+        ], className="mt-2"),
+        html.H3("Capítulo → concepto → partida (clic en un recuadro para acercarse)",
+                className="h6 mt-2"),
+        graph(budget_figures.drilldown(rows), id="budget-drilldown"),
+        html.H2("Hallazgos del presupuesto", className="h4 mt-3"),
+        html.Ul([finding_item(f) for f in findings], id="budget-findings") if findings else
+        html.P("Sin hallazgos.", id="budget-findings"),
+    ])
+
+
+def movements_part(movements: list[Movement], imports, can_write: bool) -> html.Div:
+    return html.Div([
+        movements_table(movements, can_write),
+        html.H2("Libros de ejercicio cargados", className="h5 mt-3"),
+        imports_table(imports),
+    ])
 
 
 def movements_table(movements: list[Movement], can_write: bool) -> html.Div:
@@ -105,60 +263,12 @@ def movements_table(movements: list[Movement], can_write: bool) -> html.Div:
                              size="sm", striped=True, id="movements-table"))
 
 
-def body(data: PageData, can_write: bool) -> html.Div:
-    doc = data.loaded.doc
+def refreshed(data: PageData, can_write: bool) -> tuple[html.Div, html.Div]:
+    """The page's two data parts, read again: the EAEPE and its figures, and the movements."""
     with Session(get_services().engine) as session:
         movements = movements_of(session, data.plan.id)
         imports = spending_imports_of(session, data.plan.id)
-    as_of = data.selection.as_of
-    rows, total = eaepe(doc.budget, movements, as_of=as_of)
-    year = data.plan.fiscal_year or as_of.year
-    findings = check_movements(doc.budget, movements, fiscal_year=data.plan.fiscal_year)
-    spent = monthly_cumulative(movements, year=year, as_of=as_of)
-    return html.Div([
-        dbc.Row([
-            dbc.Col(dbc.Card(dbc.CardBody([html.Div("Aprobado", className="kpi-title"),
-                                           html.Div(_money(total.aprobado), className="kpi-value",
-                                                    id="budget-approved")]), className="kpi"),
-                    md=3),
-            dbc.Col(dbc.Card(dbc.CardBody([html.Div("Modificado", className="kpi-title"),
-                                           html.Div(_money(total.modificado),
-                                                    className="kpi-value")]), className="kpi"),
-                    md=3),
-            dbc.Col(dbc.Card(dbc.CardBody([html.Div("Ejercido", className="kpi-title"),
-                                           html.Div(_money(total.ejercido), className="kpi-value",
-                                                    id="budget-ejercido"),
-                                           html.Div(f"{pct(total.pct_ejercido)} del modificado",
-                                                    className="kpi-note")]), className="kpi"),
-                    md=3),
-            dbc.Col(dbc.Card(dbc.CardBody([html.Div("Disponible", className="kpi-title"),
-                                           html.Div(_money(total.disponible),
-                                                    className="kpi-value")]), className="kpi"),
-                    md=3),
-        ], className="g-3 mb-3"),
-        html.H2("Estado analítico del ejercicio del presupuesto de egresos", className="h4"),
-        eaepe_table(rows, total),
-        dbc.Row([
-            dbc.Col([html.H3("Por partida", className="h6"),
-                     graph(budget_figures.by_partida(rows), id="budget-by-partida")], lg=6),
-            dbc.Col([html.H3("Ejercido acumulado contra el calendario", className="h6"),
-                     graph(budget_figures.cumulative(spent, even_calendar(total.modificado),
-                                                     year=year, as_of=as_of),
-                           id="budget-cumulative")], lg=6),
-        ]),
-        html.H3("Capítulo → concepto → partida (clic para bajar de nivel)", className="h6"),
-        graph(budget_figures.drilldown(rows), id="budget-drilldown"),
-        html.H2("Hallazgos del presupuesto", className="h4 mt-3"),
-        html.Ul([html.Li([severity_badge(f.severity), f" {f.code}: {f.message}"])
-                 for f in findings], id="budget-findings") if findings else
-        html.P("Sin hallazgos.", id="budget-findings"),
-        html.H2("Movimientos", className="h4 mt-3"),
-        html.P("Cuentan los movimientos del libro de ejercicio más reciente más los registrados "
-               "en el formulario.", className="text-muted"),
-        movements_table(movements, can_write),
-        html.H2("Libros de ejercicio cargados", className="h5 mt-3"),
-        imports_table(imports),
-    ])
+    return body(data, movements), movements_part(movements, imports, can_write)
 
 
 def imports_table(imports) -> html.Div:
@@ -175,37 +285,59 @@ def imports_table(imports) -> html.Div:
                              size="sm", striped=True, id="spending-imports"))
 
 
+def partida_options(budget) -> list[dict]:
+    """The POA's partidas, in its order, for the form's select: «3761 — Viáticos…»."""
+    seen: dict[str, str] = {}
+    for line in budget:
+        code = (line.partida or "").strip()
+        if code and code.upper() != TOTAL and code not in seen:
+            seen[code] = line.name or ""
+    return [{"label": f"{code} — {name}" if name else code, "value": code}
+            for code, name in seen.items()]
+
+
 def movement_form(data: PageData) -> dbc.Card:
-    partidas = [{"label": f"{b.partida} {b.name}", "value": b.partida} for b in data.loaded.doc.budget]
     momentos = [{"label": MOMENTO_LABELS[m], "value": m} for m in (*MOMENTOS, *MODIFICATIONS)]
     return dbc.Card(dbc.CardBody([
         html.H2("Registrar un movimiento", className="h5"),
         dbc.Row([
             dbc.Col([dbc.Label("Fecha", html_for=F_DATE),
-                     date_input(F_DATE, data.selection.as_of.isoformat())], md=2),
+                     date_input(F_DATE, data.selection.as_of.isoformat())], md=6, lg=2),
             dbc.Col([dbc.Label("Partida", html_for=F_PARTIDA),
-                     dbc.Input(id=F_PARTIDA, list="partidas-list", placeholder="2111"),
-                     html.Datalist([html.Option(value=o["value"], label=o["label"])
-                                    for o in partidas], id="partidas-list")], md=2),
+                     dbc.Select(id=F_PARTIDA, options=partida_options(data.loaded.doc.budget),
+                                value="", placeholder="Elija la partida")], md=6, lg=3),
             dbc.Col([dbc.Label("Concepto", html_for=F_CONCEPTO),
                      dbc.Input(id=F_CONCEPTO, placeholder="Factura 123, papelería",
-                               maxLength=500)], md=3),
+                               maxLength=500)], md=6, lg=3),
             dbc.Col([dbc.Label("Momento", html_for=F_MOMENTO),
-                     dbc.Select(id=F_MOMENTO, options=momentos, value="comprometido")], md=2),
+                     dbc.Select(id=F_MOMENTO, options=momentos, value=DEFAULT_MOMENTO)],
+                    md=3, lg=2),
             dbc.Col([dbc.Label("Importe ($)", html_for=F_AMOUNT),
-                     dbc.Input(id=F_AMOUNT, type="number", step=0.01)], md=2),
-            dbc.Col([dbc.Label("Registra"),
-                     html.Div(auth.who(), className="form-control-plaintext",
-                              id="mov-usuario")], md=1),
+                     dbc.Input(id=F_AMOUNT, type="number", step=0.01)], md=3, lg=2),
         ], className="g-2"),
-        dbc.Button("Registrar movimiento", id=F_SUBMIT, color="primary", className="mt-2"),
+        html.Div([
+            dbc.Button("Registrar movimiento", id=F_SUBMIT, color="primary"),
+            html.Span(["Registra: ", html.Strong(auth.who(), id="mov-usuario")],
+                      className="text-muted"),
+        ], className="d-flex flex-wrap align-items-center gap-3 mt-2"),
+        dcc.Loading(html.Div(id=FORM_MESSAGE, className="mt-2"),
+                    type="default"),
         html.P("Una corrección se hace con «Revertir» en la lista de movimientos: nunca se edita "
                "un movimiento ya registrado.", className="form-text mb-0 mt-2"),
         html.Hr(),
-        dcc.Upload(id=SPENDING_UPLOAD, children=html.Div(
-            ["Cargar un libro de ejercicio del presupuesto (.xlsx, .xls u .ods): arrastre aquí o ",
-             html.A("elíjalo", href="#")]), className="upload-zone py-3",
-            accept=".xlsx,.xls,.ods"),
+        # The visible label around the zone names its file input (dcc.Upload has no label of its
+        # own); the zone's own click is off, so a click opens one dialog, the label's.
+        html.Label([
+            html.Span("Libro de ejercicio del presupuesto (.xlsx, .xls u .ods)",
+                      className="form-label d-block fw-semibold"),
+            dcc.Upload(id=SPENDING_UPLOAD, children=html.Div(
+                ["Arrastre aquí el libro de ejercicio o ",
+                 html.Span("elíjalo en su equipo", className="link-like")]),
+                className="upload-zone py-3", accept=".xlsx,.xls,.ods", multiple=False,
+                disable_click=True),
+        ], className="d-block mb-0", id="presupuesto-upload-label"),
+        dcc.Loading(html.Div(id=UPLOAD_MESSAGE, className="mt-2"),
+                    type="default"),
     ]), className="mb-3 no-print")
 
 
@@ -225,12 +357,18 @@ def layout(**query) -> html.Div:
     if data is None:
         return empty_state()
     can_write = auth.may_record_budget(data.plan.id)
+    summary, movements = refreshed(data, can_write)
     return html.Div([
         page_header("Presupuesto: ejercicio por partida", data),
         movement_form(data) if can_write else read_only_note(),
-        dcc.Loading(html.Div(id=MESSAGE)),
-        html.Div(body(data, can_write), id=BODY),
-    ])
+        html.Div(summary, id=BODY),
+        html.H2("Movimientos", className="h4 mt-3"),
+        html.P("Cuentan los movimientos del libro de ejercicio más reciente más los registrados "
+               "en el formulario.", className="text-muted"),
+        html.Div(id=REVERSE_MESSAGE),
+        html.Div(movements, id=MOVEMENTS),
+        html.Div(id=SCROLL_DUMMY, hidden=True),
+    ], className="presupuesto-page")
 
 
 NOT_THIS_POA = ("El POA que indica la dirección de la página no existe o no es el que se muestra; "
@@ -248,11 +386,45 @@ def write_data(search: str | None):
     return data, None
 
 
+# A message appears beside what the user pressed; when it is out of the window (the button was
+# at the bottom edge, the page is long) it is scrolled into view.
+SCROLL_TO_MESSAGE = """function() {
+    const done = window.dash_clientside.no_update;
+    const ids = (dash_clientside.callback_context.triggered || [])
+        .map(t => t.prop_id.split('.')[0]);
+    const slot = ids.length ? document.getElementById(ids[0]) : null;
+    if (!slot) { return done; }
+    window.requestAnimationFrame(() => {
+        const alert = slot.querySelector('.alert');
+        if (!alert) { return; }
+        const box = alert.getBoundingClientRect();
+        if (box.top < 0 || box.bottom > window.innerHeight) {
+            alert.scrollIntoView({block: 'center'});
+        }
+    });
+    return done;
+}"""
+
+
 def register_callbacks(app: dash.Dash) -> None:
+    app.clientside_callback(
+        SCROLL_TO_MESSAGE,
+        Output(SCROLL_DUMMY, "children"),
+        Input(FORM_MESSAGE, "children"),
+        Input(UPLOAD_MESSAGE, "children"),
+        Input(REVERSE_MESSAGE, "children"),
+        prevent_initial_call=True,
+    )
+
     @auth.callback(
         app, auth.BUDGET,
-        Output(MESSAGE, "children"),
+        Output(FORM_MESSAGE, "children"),
         Output(BODY, "children"),
+        Output(MOVEMENTS, "children"),
+        Output(F_PARTIDA, "value"),
+        Output(F_CONCEPTO, "value"),
+        Output(F_AMOUNT, "value"),
+        Output(F_MOMENTO, "value"),
         Input(F_SUBMIT, "n_clicks"),
         State(F_DATE, "value"), State(F_PARTIDA, "value"), State(F_CONCEPTO, "value"),
         State(F_MOMENTO, "value"), State(F_AMOUNT, "value"),
@@ -260,18 +432,31 @@ def register_callbacks(app: dash.Dash) -> None:
         prevent_initial_call=True,
     )
     def register_movement(n_clicks, day, partida, concepto, momento, amount, search):
-        data, refused = write_data(search)
-        if refused is not None:
-            return refused, no_update
+        # A refusal keeps what was typed (no_update); a saved movement empties the form, so the
+        # same movement is not sent twice by a second click.
+        keep = (no_update,) * 6
+
+        def refused(alert):
+            return (alert, *keep)
+
+        data, refusal = write_data(search)
+        if refusal is not None:
+            return refused(refusal)
         if not n_clicks or data is None:
-            return no_update, no_update
+            return (no_update, *keep)
         auth.require_budget(data.plan.id)
+        missing = [what for what, value in (("la fecha", day), ("el importe", amount))
+                   if value in (None, "")]
+        if missing:
+            return refused(dbc.Alert(
+                "No se registró el movimiento: falta " + _listed(missing) + ".",
+                color="danger", id="movement-error"))
         try:
             when = date.fromisoformat(str(day)[:10])
             value = float(amount)
         except (TypeError, ValueError):
-            return dbc.Alert("Indique la fecha y el importe.", color="danger",
-                             id="movement-error"), no_update
+            return refused(dbc.Alert("No se registró el movimiento: la fecha o el importe no se "
+                                     "pueden leer.", color="danger", id="movement-error"))
         movement = Movement(date=when, partida=str(partida or "").strip(),
                             concepto=str(concepto or "").strip()[:500], momento=momento or "",
                             amount=value)
@@ -280,19 +465,23 @@ def register_callbacks(app: dash.Dash) -> None:
             save_movement(get_services().engine, data.plan.id, movement, user=auth.who(),
                           remote_addr=auth.remote_addr())
         except InvalidMovement as exc:
-            return dbc.Alert([html.Strong("No se registró el movimiento: "),
-                              html.Ul([html.Li(r) for r in exc.reasons])],
-                             color="danger", id="movement-error"), no_update
+            return refused(dbc.Alert([html.Strong("No se registró el movimiento: "),
+                                      html.Ul([html.Li(r) for r in exc.reasons], className="mb-0")],
+                                     color="danger", id="movement-error"))
         except StorageUnavailable as exc:
-            return dbc.Alert(exc.message, color="warning", id="movement-error"), no_update
-        return dbc.Alert(f"Registrado: {MOMENTO_LABELS.get(momento, momento)} de "
-                         f"{fmt_money(value)} en la partida {movement.partida}.",
-                         color="success", id="movement-saved"), body(data, True)
+            return refused(dbc.Alert(exc.message, color="warning", id="movement-error"))
+        saved = dbc.Alert(f"Registrado: {MOMENTO_LABELS.get(momento, momento)} de "
+                          f"{fmt_money(value)} en la partida {movement.partida} "
+                          f"({fmt_date(when)}). El formulario quedó en blanco para el siguiente.",
+                          color="success", id="movement-saved")
+        summary, movements = refreshed(data, True)
+        return saved, summary, movements, "", "", None, DEFAULT_MOMENTO
 
     @auth.callback(
         app, auth.BUDGET,
-        Output(MESSAGE, "children", allow_duplicate=True),
+        Output(REVERSE_MESSAGE, "children"),
         Output(BODY, "children", allow_duplicate=True),
+        Output(MOVEMENTS, "children", allow_duplicate=True),
         Input({"type": REVERSE, "id": ALL}, "n_clicks"),
         State(ids.LOCATION, "search"),
         prevent_initial_call=True,
@@ -301,9 +490,9 @@ def register_callbacks(app: dash.Dash) -> None:
         trigger = ctx.triggered_id
         data, refused = write_data(search)
         if refused is not None:
-            return refused, no_update
+            return refused, no_update, no_update
         if not trigger or not any(clicks or []) or data is None:
-            return no_update, no_update
+            return no_update, no_update, no_update
         auth.require_budget(data.plan.id)
         try:
             # The id comes from the client: the movement must be of the POA on the page.
@@ -311,16 +500,19 @@ def register_callbacks(app: dash.Dash) -> None:
                           on=min(data.selection.as_of, date.today()),
                           remote_addr=auth.remote_addr(), plan_id=data.plan.id)
         except ValueError as exc:
-            return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
+            return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update, no_update
         except StorageUnavailable as exc:
-            return dbc.Alert(exc.message, color="warning", id="movement-error"), no_update
-        return dbc.Alert("Movimiento revertido con un movimiento de reversa.", color="success",
-                         id="movement-saved"), body(data, True)
+            return (dbc.Alert(exc.message, color="warning", id="movement-error"), no_update,
+                    no_update)
+        summary, movements = refreshed(data, True)
+        return (dbc.Alert("Movimiento revertido con un movimiento de reversa.", color="success",
+                          id="movement-saved"), summary, movements)
 
     @auth.callback(
         app, auth.BUDGET,
-        Output(MESSAGE, "children", allow_duplicate=True),
+        Output(UPLOAD_MESSAGE, "children"),
         Output(BODY, "children", allow_duplicate=True),
+        Output(MOVEMENTS, "children", allow_duplicate=True),
         Input(SPENDING_UPLOAD, "contents"),
         State(SPENDING_UPLOAD, "filename"),
         State(ids.LOCATION, "search"),
@@ -329,10 +521,14 @@ def register_callbacks(app: dash.Dash) -> None:
     def upload_spending(contents, filename, search):
         data, refused = write_data(search)
         if refused is not None:
-            return refused, no_update
+            return refused, no_update, no_update
         if not contents or data is None:
-            return no_update, no_update
+            return no_update, no_update, no_update
         auth.require_budget(data.plan.id)
+
+        def failed(message: str, color: str = "danger"):
+            return dbc.Alert(message, color=color, id="movement-error"), no_update, no_update
+
         try:
             raw = base64.b64decode(contents.split(",", 1)[1], validate=True)
             _, findings = import_spending(get_services().engine, data.plan.id, raw,
@@ -340,15 +536,20 @@ def register_callbacks(app: dash.Dash) -> None:
                                           file_name=filename or "ejercicio.xlsx",
                                           uploaded_by=auth.who(), remote_addr=auth.remote_addr())
         except (IndexError, binascii.Error, ValueError):
-            return dbc.Alert("El archivo llegó dañado; vuelva a cargarlo.", color="danger",
-                             id="movement-error"), no_update
+            return failed("El archivo llegó dañado; vuelva a cargarlo.")
         except NotAPoaWorkbook as exc:
             auth.audit("spending_refused", f"{filename}: {exc.message} (POA {data.plan.id})")
-            return dbc.Alert(exc.message, color="danger", id="movement-error"), no_update
+            return failed(exc.message)
         except AlreadyImported as exc:
-            return dbc.Alert(str(exc), color="warning", id="movement-error"), no_update
+            return failed(str(exc), "warning")
         except StorageUnavailable as exc:
-            return dbc.Alert(exc.message, color="warning", id="movement-error"), no_update
-        return dbc.Alert(f"Libro de ejercicio cargado con {len(findings)} hallazgos "
-                         f"({datetime.now():%d/%m/%Y %H:%M}).", color="success",
-                         id="movement-saved"), body(data, True)
+            return failed(exc.message, "warning")
+        summary, movements = refreshed(data, True)
+        return (dbc.Alert(f"Libro de ejercicio cargado con {len(findings)} hallazgos "
+                          f"({datetime.now():%d/%m/%Y %H:%M}).", color="success",
+                          id="movement-saved"), summary, movements)
+
+
+def _listed(items: list[str]) -> str:
+    """«la fecha, la partida y el importe»."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " y " + items[-1]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS, PlanView, plan_view
-from loaders.check.budget import check_movements, eaepe
+from loaders.check.budget import CENT, check_movements, eaepe
 from loaders.codes import CODE_TITLES
 from loaders.model import SEVERITY_ORDER, Finding, Movement
 from loaders.settings import Settings
@@ -117,8 +117,23 @@ class ReportBudgetRow:
     pct_ejercido: float | None  # never capped: over 100 means overspent
 
     @property
+    def ampliaciones_netas(self) -> float:
+        """The CONAC column «Ampliaciones/(Reducciones)»."""
+        return round(self.ampliaciones - self.reducciones, 2) + 0.0
+
+    @property
+    def subejercicio(self) -> float:
+        """The CONAC column «Subejercicio»: modificado − devengado."""
+        return round(self.modificado - self.devengado, 2) + 0.0
+
+    @property
     def overspent(self) -> bool:
-        return self.pct_ejercido is not None and self.pct_ejercido > 100
+        """«Sobregirada»: ejercido above the modified budget, as `EaepeRow.overspent` says."""
+        return self.ejercido > self.modificado + CENT
+
+    @property
+    def excess(self) -> float:
+        return round(self.ejercido - self.modificado, 2) + 0.0 if self.overspent else 0.0
 
 
 @dataclass(frozen=True)

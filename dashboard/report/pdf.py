@@ -751,21 +751,106 @@ def _gantt_row(pdf: Informe, chart: GanttScale, a: ReportActivity, y: float) -> 
 # -- 5. budget ------------------------------------------------------------------------------------
 
 
-def _money_cell(value: float, key: str) -> str:
-    return f"({money(value)})" if key == "reducciones" and value else money(value)
+def _money_cell(value: float) -> str:
+    """An EAEPE amount; a negative one in parentheses, as the CONAC writes it: «($3,000.00)»."""
+    return f"({money(-value)})" if value < 0 else money(value)
 
 
-EAEPE_KEYS = ("aprobado", "ampliaciones", "reducciones", "modificado", "comprometido",
-              "devengado", "ejercido", "pagado", "disponible")
+# The EAEPE as the CONAC publishes it, then the director's working columns («Control interno»).
+EAEPE_OFFICIAL = ("aprobado", "ampliaciones_netas", "modificado", "devengado", "pagado",
+                  "subejercicio")
+EAEPE_CONTROL = ("comprometido", "ejercido", "disponible")
+EAEPE_KEYS = (*EAEPE_OFFICIAL, *EAEPE_CONTROL)
+EAEPE_HEADINGS = ("Partida", "Nombre en el POA (clasificador)", "Aprobado",
+                  "Amplia-\nciones/\n(Reduc-\nciones)", "Modificado", "Devengado", "Pagado",
+                  "Subejercicio", "Compro-\nmetido", "Ejercido", "Disponible", "%\nejercido")
+OVERSPENT_WORD = "⚠ Sobregirada"
+OVERSPENT_TEXT = (164, 22, 26)  # #a4161a: 5.9:1 on its fill, 7.7:1 on white
+OVERSPENT_FILL = (248, 215, 218)
+CONTROL_FILL = (238, 241, 244)  # the «Control interno» columns, set apart
+OFFICIAL_HEAD_FILL = (223, 232, 240)
+GROUP_RULE = (93, 109, 110)
 
 
 def _eaepe_row(r: ReportBudgetRow) -> list[str]:
+    total = r.partida == "TOTAL"
     name = r.name
     if r.official_name and r.official_name != r.name:
         name = f"{r.name}\n({r.official_name})"
-    over = " ⚠" if r.overspent else ""
-    return [r.partida if r.partida != "TOTAL" else "", name,
-            *[_money_cell(getattr(r, k), k) for k in EAEPE_KEYS], pct(r.pct_ejercido) + over]
+    if r.overspent and not total:
+        name += f"\n{OVERSPENT_WORD}: excede {money(r.excess)}"
+    over = " ⚠" if r.overspent and not total else ""
+    return ["Total" if total else r.partida, "" if total else name,
+            *[_money_cell(getattr(r, k)) for k in EAEPE_KEYS], pct(r.pct_ejercido) + over]
+
+
+def _eaepe_widths(pdf: Informe, rows: list[list[str]]) -> tuple[tuple[float, ...], float]:
+    """The columns' widths and the font size: the amount columns as wide as the widest amount
+    (in bold, as in the total row), so that millions never wrap. The name column keeps at least
+    42 mm; when the amounts do not fit beside it, the table's font shrinks until they do."""
+    size, code_w, pct_w, name_min, pad = 7.0, 12.5, 17.5, 42.0, 3.2
+    amounts = len(EAEPE_KEYS)
+    pdf.font(size, "B")
+    widest = max(pdf.get_string_width(text) for row in rows for text in row[2:2 + amounts])
+    room = (pdf.epw - code_w - pct_w - name_min) / amounts
+    if widest + pad <= room:
+        money_w = widest + pad  # the rest goes to the names, on fewer lines
+    else:
+        money_w, size = room, max(4.5, size * (room - pad) / widest)
+    widths = (code_w, pdf.epw - code_w - amounts * money_w - pct_w, *([money_w] * amounts),
+              pct_w)
+    return widths, size
+
+
+def _eaepe_table(pdf: Informe) -> None:
+    """The EAEPE with two heading rows: «Formato CONAC (EAEPE)» over its six columns, then
+    «Control interno» over the director's four, set apart by their tint and a rule. An
+    overspent partida's row is red and says «⚠ Sobregirada» and by how much."""
+    data = pdf.data
+    rows = [_eaepe_row(r) for r in data.budget_rows] + [_eaepe_row(data.budget_total)]
+    widths, size = _eaepe_widths(pdf, rows)
+    first_control = 2 + len(EAEPE_OFFICIAL)
+    over = {i for i, r in enumerate(data.budget_rows) if r.overspent}
+    total = len(rows) - 1
+    head = FontFace(emphasis="BOLD", fill_color=HEAD_FILL, color=TEXT, size_pt=min(size, 6.8))
+    pdf.font(size)
+    pdf.set_fill_color(*ZEBRA)
+    top, page = pdf.get_y(), pdf.page_no()
+    with pdf.table(
+        col_widths=widths, width=pdf.epw, align="LEFT",
+        text_align=("LEFT", "LEFT", *(["RIGHT"] * (len(widths) - 2))),
+        headings_style=head, line_height=size * 0.48, padding=(0.9, 1.1),
+        cell_fill_mode=TableCellFillMode.ROWS, cell_fill_color=ZEBRA, v_align="MIDDLE",
+        repeat_headings=1, num_heading_rows=2, first_row_as_headings=True,
+    ) as table:
+        groups = table.row()
+        groups.cell("", colspan=2)
+        groups.cell("FORMATO CONAC (EAEPE)", colspan=len(EAEPE_OFFICIAL), align="CENTER",
+                    style=FontFace(emphasis="BOLD", fill_color=OFFICIAL_HEAD_FILL, color=TEXT,
+                                   size_pt=min(size, 6.8)))
+        groups.cell("CONTROL INTERNO", colspan=len(EAEPE_CONTROL) + 1, align="CENTER")
+        heading = table.row()
+        for text in EAEPE_HEADINGS:
+            heading.cell(text, align="CENTER")
+        for i, values in enumerate(rows):
+            row = table.row(style=FontFace(emphasis="BOLD") if i == total else None)
+            for j, text in enumerate(values):
+                style = None
+                if i in over:
+                    style = FontFace(emphasis="BOLD" if j in (1, len(values) - 1) else None,
+                                     color=OVERSPENT_TEXT, fill_color=OVERSPENT_FILL)
+                elif j >= first_control and i != total:
+                    style = FontFace(fill_color=CONTROL_FILL)
+                row.cell(clip(pdf, text, widths[j] - 3, CELL_LINES), style=style)
+    # The rule between the two groups, when the table stayed on one page.
+    if pdf.page_no() == page:
+        x = MARGIN + sum(widths[:first_control])
+        pdf.set_draw_color(*GROUP_RULE)
+        pdf.set_line_width(0.6)
+        pdf.line(x, top, x, pdf.get_y())
+        pdf.set_line_width(0.2)
+        pdf.set_draw_color(*RULE)
+    pdf.ln(2)
 
 
 def _budget(pdf: Informe) -> None:
@@ -775,44 +860,32 @@ def _budget(pdf: Informe) -> None:
     pdf.section(5, "Ejercicio del presupuesto", new_page=True, orientation="landscape")
     pdf.paragraph(
         "Estado Analítico del Ejercicio del Presupuesto de Egresos (EAEPE) por partida, con los "
-        f"movimientos registrados hasta la fecha de corte {fmt_date(data.as_of)}. Disponible = "
-        "modificado − comprometido; % ejercido = ejercido / modificado (⚠ = sobreejercido).",
-        8.5, MUTED, height=4.2)
+        f"movimientos hasta la fecha de corte {fmt_date(data.as_of)}. Formato CONAC: modificado = "
+        "aprobado + ampliaciones − reducciones; subejercicio = modificado − devengado. Control "
+        "interno (sombreado): disponible = modificado − comprometido; % ejercido = ejercido / "
+        f"modificado; {OVERSPENT_WORD} = ejercido mayor que el modificado. Sus hallazgos están "
+        "en la sección 7.", 8.5, MUTED, height=4.2)
     pdf.ln(1)
+    over = [r for r in data.budget_rows if r.overspent]
     pdf.paragraph(
-        f"Aprobado {money(total.aprobado)} · Modificado {money(total.modificado)} · "
-        f"Ejercido {money(total.ejercido)} ({pct(total.pct_ejercido)} del modificado) · "
-        f"Disponible {money(total.disponible)}", 9.5, style="B", height=5.5)
+        f"Modificado {money(total.modificado)} · Devengado {money(total.devengado)} · "
+        f"Subejercicio {_money_cell(total.subejercicio)} · Ejercido {money(total.ejercido)} "
+        f"({pct(total.pct_ejercido)} del modificado)", 9.5, style="B", height=5.5)
+    if over:
+        pdf.paragraph(
+            "Partidas sobregiradas: " + "; ".join(
+                f"{r.partida} ({pct(r.pct_ejercido)}, excede {money(r.excess)})" for r in over),
+            9.5, OVERSPENT_TEXT, style="B", height=5.5)
     pdf.ln(2)
-    headings = ("Partida", "Nombre en el POA (clasificador)", "Aprobado", "Amplia-\nciones",
-                "(Reduc-\nciones)", "Modificado", "Compro-\nmetido", "Devengado", "Ejercido",
-                "Pagado", "Disponible", "%\nejercido")
-    rows = [_eaepe_row(r) for r in data.budget_rows] + [_eaepe_row(total)]
-    # The amount columns as wide as the widest amount (in bold, as in the total row): millions
-    # must not wrap. The name column keeps at least 42 mm; when the amounts do not fit beside
-    # it, the table's font shrinks until they do.
-    size, code_w, pct_w, name_min, pad = 7.0, 12.5, 15.5, 42.0, 3.2
-    pdf.font(size, "B")
-    widest = max(pdf.get_string_width(text) for row in rows for text in row[2:11])
-    room = (pdf.epw - code_w - pct_w - name_min) / 9
-    if widest + pad <= room:
-        money_w = max(min(19.5, room), widest + pad)
-    else:
-        money_w, size = room, max(4.5, size * (room - pad) / widest)
-    widths = (code_w, pdf.epw - code_w - 9 * money_w - pct_w, *([money_w] * 9), pct_w)
-    over = {i for i, r in enumerate(data.budget_rows) if r.overspent}
-
-    def style(i: int, j: int) -> FontFace | None:
-        if j == 11 and i in over:
-            return FontFace(emphasis="BOLD", color=semaforo_text_rgb("rojo"))
-        return None
-
-    aligns = ("LEFT", "LEFT", *(["RIGHT"] * 10))
-    _table(pdf, widths, headings, rows, size=size, aligns=aligns, styles=style,
-           bold_rows=frozenset({len(rows) - 1}), head_size=min(size, 6.8))
+    _eaepe_table(pdf)
     if data.budget_rows:
         pdf.subtitle("Ejercido contra modificado por partida")
         _budget_bars(pdf)
+
+
+def _budget_findings(pdf: Informe) -> None:
+    """The budget's findings, at the end of section 7 (the EAEPE keeps its landscape page)."""
+    data = pdf.data
     pdf.subtitle("Hallazgos del presupuesto")
     # Notices (a partida's name in the POA is not the catalogue's) are already visible in the
     # table, where the official name goes in parentheses; the Excel report lists them all.
@@ -827,7 +900,7 @@ def _budget(pdf: Informe) -> None:
         pdf.paragraph(
             f"Además, {notices} aviso{'s' if notices != 1 else ''} de nombre de partida distinto "
             "del oficial del Clasificador por Objeto del Gasto (el nombre oficial va entre "
-            "paréntesis en la tabla).", 8, MUTED, height=4)
+            "paréntesis en la tabla del EAEPE).", 8, MUTED, height=4)
 
 
 def _budget_bars(pdf: Informe) -> None:
@@ -848,13 +921,12 @@ def _budget_bars(pdf: Informe) -> None:
         pdf.set_fill_color(*(semaforo_rgb("rojo") if r.overspent else semaforo_rgb(None)))
         pdf.rect(MARGIN + label_w, y + 1.6, bar_w * max(r.ejercido, 0) / scale, 1.8, style="F")
         pdf.set_xy(MARGIN + label_w + bar_w + 1, y)
-        pdf.font(7, "B" if r.overspent else "",
-                 semaforo_text_rgb("rojo") if r.overspent else TEXT)
+        pdf.font(7, "B" if r.overspent else "", OVERSPENT_TEXT if r.overspent else TEXT)
         pdf.cell(value_w - 1, 5, f"{pct(r.pct_ejercido)} ejercido" +
-                 (" ⚠ sobreejercido" if r.overspent else ""), align="R")
+                 (f" {OVERSPENT_WORD}" if r.overspent else ""), align="R")
         pdf.set_y(y + 6)
-    pdf.paragraph("Barra gris clara: presupuesto modificado; barra oscura: ejercido (roja si pasa "
-                  "del modificado).", 7.5, MUTED, height=4)
+    pdf.paragraph("Barra gris clara: presupuesto modificado; barra oscura: ejercido (roja y con "
+                  f"«{OVERSPENT_WORD}» si pasa del modificado).", 7.5, MUTED, height=4)
 
 
 # -- 6. alignment, 7. findings --------------------------------------------------------------------
@@ -919,4 +991,5 @@ def report_pdf(data: ReportData) -> bytes:
     _budget(pdf)
     _alignment(pdf)
     _findings(pdf)
+    _budget_findings(pdf)
     return bytes(pdf.output())

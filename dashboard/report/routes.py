@@ -29,7 +29,7 @@ from dashboard.services import get_services
 from dashboard.state import parse_corte
 from loaders.check.alignment import alignment_sheet_of, coverage, gap_sentences, report_note
 from loaders.store.budget import movements_of
-from loaders.store.queries import get_plan, list_versions, load_version
+from loaders.store.queries import get_plan, list_versions, load_version, version_as_of
 
 PDF = "application/pdf"
 PATH = "/descargas/informe"
@@ -60,9 +60,11 @@ def _report(plan_id: int, extension: str):
         plan = get_plan(session, plan_id)
         if plan is None:
             return _page(404, f"No existe el POA {plan_id}.")
-        versions = [v.id for v in list_versions(session, plan_id)]
+        listed = list_versions(session, plan_id)
+        versions = [v.id for v in listed]
         if requested is None or requested == "":
-            version_id = versions[-1] if versions else None
+            default = version_as_of(listed, as_of)  # the pages' rule: latest by the fecha de corte
+            version_id = default.id if default else None
         else:
             version_id = int(requested) if requested.isdigit() else None
             if version_id not in versions:

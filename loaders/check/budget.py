@@ -16,11 +16,10 @@ from datetime import date
 from loaders.codes import BUDGET_CODES
 from loaders.model import KINDS, MOMENTO_LABELS, BudgetLine, Finding, Movement
 from loaders.reference import load_catalog
-from loaders.text import fmt_date, fmt_money, fmt_number, fold
+from loaders.text import fmt_date, fmt_money, fmt_pct, fold
 
 TOTAL = "TOTAL"
 CENT = 0.005  # amounts are compared to the cent
-
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,28 @@ class EaepeRow:
     @property
     def is_total(self) -> bool:
         return self.partida == TOTAL
+
+    @property
+    def ampliaciones_netas(self) -> float:
+        """The CONAC column «Ampliaciones/(Reducciones)»: ampliaciones − reducciones."""
+        return _money(self.ampliaciones - self.reducciones)
+
+    @property
+    def subejercicio(self) -> float:
+        """The CONAC column «Subejercicio»: modificado − devengado (negative when more was
+        accrued than the modified budget allows)."""
+        return _money(self.modificado - self.devengado)
+
+    @property
+    def overspent(self) -> bool:
+        """«Sobregirada»: more ejercido than the modified budget (the rule of BUDGET_OVERSPENT,
+        the pages and the reports)."""
+        return self.ejercido > self.modificado + CENT
+
+    @property
+    def excess(self) -> float:
+        """By how much the ejercido passes the modified budget (0 when it does not)."""
+        return _money(self.ejercido - self.modificado) if self.overspent else 0.0
 
 
 def _money(value: float) -> float:
@@ -228,13 +249,13 @@ def check_movements(
     rows, _ = eaepe(budget, movements)
     for row in rows:
         moves = [m for m in movements if m.partida == row.partida]
-        if row.ejercido > row.modificado + CENT:
-            over = row.ejercido - row.modificado
+        if row.overspent:
+            over = row.excess
             findings.append(_finding(
                 "BUDGET_OVERSPENT",
                 f"La partida {row.partida} ({row.name}) lleva {fmt_money(row.ejercido)} ejercidos y "
                 f"su presupuesto modificado es {fmt_money(row.modificado)}: se excede por "
-                f"{fmt_money(over)} ({fmt_number(row.pct_ejercido or 0)} % ejercido).",
+                f"{fmt_money(over)} ({fmt_pct(row.pct_ejercido or 0)} ejercido).",
                 row.partida,
                 _crossing([m for m in moves if m.momento == "ejercido"], row.modificado),
             ))

@@ -3,16 +3,23 @@
 Used by the upload preview of the planning unit and to compare any two stored versions.
 Activities are matched by `number` and budget lines by `partida`; every difference becomes a
 `Change` with plain before/after values and one Spanish sentence in Mexican formats.
+
+`compare_versions` adds what follows from the values on a fecha de corte, for the Historial: each
+activity's semáforo before and after, the Índice de Eficiencia of both versions, and the findings
+that appeared or went away, with every changed activity named by its number and name.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import TypeVar
 
-from loaders.model import Activity, BudgetLine, PoaDocument
-from loaders.text import fmt_date, fmt_money, fmt_number, fmt_pct, fold, month_name
+from loaders.check.progress import Thresholds, efficiency_index, status
+from loaders.model import Activity, BudgetLine, Finding, PoaDocument
+from loaders.text import activity_title, fmt_date, fmt_money, fmt_number, fmt_pct, fold, month_name
 
 ACTIVITY_FIELD_KINDS = (
     "achieved", "programmed", "goal", "declared_pct", "start", "end", "months", "name",
@@ -35,6 +42,7 @@ MONEY_TOLERANCE = 0.005
 NO_VALUE = "sin dato"
 FIRST_SUMMARY = "POA nuevo: no hay versión anterior"
 EMPTY_SUMMARY = "Sin cambios"
+DEFAULT_THRESHOLDS = Thresholds()
 
 T = TypeVar("T")
 
@@ -47,6 +55,13 @@ class Change:
     before: object | None  # plain values (int, float, date, str, list) or None
     after: object | None
     message: str  # one Spanish sentence with the values, Mexican formats
+
+    @property
+    def detail(self) -> str:
+        """The message without its "Actividad N: " lead, for a list headed by the activity."""
+        if self.activity is None:
+            return self.message
+        return self.message.removeprefix(f"Actividad {self.activity}: ")
 
 
 @dataclass(frozen=True)
@@ -129,6 +144,109 @@ def compare(before: PoaDocument | None, after: PoaDocument) -> VersionDiff:
     removed.sort(key=lambda c: c.activity)
     budget.sort(key=lambda c: _partida_key(c.partida or ""))
     return VersionDiff(changes=(*field_changes, *added, *removed, *budget))
+
+
+# ---- two stored versions on a fecha de corte (Historial) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class SemaforoChange:
+    before: str | None  # "verde" | "amarillo" | "rojo" | None (sin datos)
+    after: str | None
+    before_label: str  # "En riesgo", "Concluida", "Vencida"… (`ActivityStatus.label`)
+    after_label: str
+
+
+@dataclass(frozen=True)
+class ActivityComparison:
+    """One activity that changed: its fields (or that it was added or removed) and its
+    semáforo."""
+
+    number: int
+    title: str  # "5. Seguros Americanos": the later version's name (the earlier when removed)
+    changes: tuple[Change, ...]
+    semaforo: SemaforoChange | None  # None when the light did not change
+
+
+@dataclass(frozen=True)
+class VersionComparison:
+    diff: VersionDiff
+    activities: tuple[ActivityComparison, ...]  # in number order
+    index_before: float | None  # Índice de Eficiencia, %
+    index_after: float | None
+    findings_added: tuple[Finding, ...]
+    findings_removed: tuple[Finding, ...]
+
+    @property
+    def index_change(self) -> float | None:
+        """Points gained (negative: lost); None when a version has no index."""
+        if self.index_before is None or self.index_after is None:
+            return None
+        return self.index_after - self.index_before
+
+    @property
+    def budget_changes(self) -> list[Change]:
+        return [c for c in self.diff.changes if c.kind in BUDGET_KINDS]
+
+    @property
+    def semaforo_changes(self) -> list[ActivityComparison]:
+        return [a for a in self.activities if a.semaforo is not None]
+
+
+def finding_key(f: Finding) -> tuple:
+    """What makes two versions' findings the same one: code, severity and place (the message
+    carries values that may change with the data)."""
+    return (f.code, f.severity, f.activity, f.partida, f.sheet, f.cell)
+
+
+def compare_versions(before: PoaDocument, after: PoaDocument, as_of: date,
+                     thresholds: Thresholds = DEFAULT_THRESHOLDS, *,
+                     findings_before: Iterable[Finding] = (),
+                     findings_after: Iterable[Finding] = ()) -> VersionComparison:
+    """`compare(before, after)` and what follows on `as_of`: semáforos, the index and the
+    findings (each version's findings on that date, as the caller computed them)."""
+    diff = compare(before, after)
+    findings_before, findings_after = tuple(findings_before), tuple(findings_after)
+    grouped: dict[int, list[Change]] = {}
+    for c in diff.changes:
+        if c.activity is not None:
+            grouped.setdefault(c.activity, []).append(c)
+    olds = {a.number: a for a in reversed(before.activities)}  # the first of a repeated number
+    news = {a.number: a for a in reversed(after.activities)}
+    lights: dict[int, SemaforoChange] = {}
+    for number in olds.keys() & news.keys():
+        old, new = status(olds[number], as_of, thresholds), status(news[number], as_of, thresholds)
+        if old.semaforo != new.semaforo:
+            lights[number] = SemaforoChange(old.semaforo, new.semaforo, old.label, new.label)
+    activities = []
+    for number in sorted(grouped.keys() | lights.keys()):
+        shown = news.get(number) or olds.get(number)
+        title = (activity_title(shown.label, shown.number, shown.name or shown.name_cronograma
+                                or "") if shown else f"Actividad {number}")
+        activities.append(ActivityComparison(number, title, tuple(grouped.get(number, ())),
+                                             lights.get(number)))
+    old_findings = Counter(map(finding_key, findings_before))
+    new_findings = Counter(map(finding_key, findings_after))
+    return VersionComparison(
+        diff=diff,
+        activities=tuple(activities),
+        index_before=efficiency_index(before.activities).pct,
+        index_after=efficiency_index(after.activities).pct,
+        findings_added=_only_in(findings_after, new_findings - old_findings),
+        findings_removed=_only_in(findings_before, old_findings - new_findings),
+    )
+
+
+def _only_in(findings: Iterable[Finding], wanted: Counter) -> tuple[Finding, ...]:
+    """The findings whose keys `wanted` counts, as many of each as it counts, in order."""
+    left = Counter(wanted)
+    picked = []
+    for f in findings:
+        key = finding_key(f)
+        if left[key] > 0:
+            left[key] -= 1
+            picked.append(f)
+    return tuple(picked)
 
 
 # ---- matching ---------------------------------------------------------------------------------
@@ -295,4 +413,7 @@ def _month(month: int) -> str:
     return month_name(month) if 1 <= month <= 12 else str(month)
 
 
-__all__ = ["KINDS", "Change", "VersionDiff", "compare"]
+__all__ = [
+    "KINDS", "ActivityComparison", "Change", "SemaforoChange", "VersionComparison", "VersionDiff",
+    "compare", "compare_versions",
+]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Float, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -116,12 +116,26 @@ class PlanCounts:
     overdue: int
 
 
-def current_versions(session: Session, fiscal_year: int | None = None) -> list[CurrentVersion]:
-    """The latest version of every POA (of one fiscal year), with the plan's identity."""
-    latest = (select(Version.plan_id, func.max(Version.id).label("version_id"))
-              .group_by(Version.plan_id).subquery())
-    query = (select(Plan.id, latest.c.version_id, Plan.municipio, Plan.area, Plan.direccion)
-             .join(latest, latest.c.plan_id == Plan.id).order_by(Plan.id))
+def current_versions(session: Session, fiscal_year: int | None = None,
+                     as_of: date | None = None) -> list[CurrentVersion]:
+    """The version of every POA (of one fiscal year) that the fecha de corte `as_of` shows, by
+    the pages' rule (`queries.version_as_of`): the latest uploaded on or before that day, else
+    the POA's first; without `as_of`, the latest. With the plan's identity."""
+    if as_of is None:
+        on_time = literal(True)
+    else:
+        on_time = Version.uploaded_at < datetime.combine(as_of + timedelta(days=1), time())
+    rank = func.row_number().over(
+        partition_by=Version.plan_id,
+        order_by=(case((on_time, 0), else_=1),  # uploaded by the corte first…
+                  case((on_time, Version.uploaded_at)).desc(),  # …the latest of them,
+                  Version.uploaded_at.asc(),  # else the first uploaded
+                  Version.number.desc()),
+    ).label("rank")
+    ranked = select(Version.plan_id, Version.id.label("version_id"), rank).subquery()
+    query = (select(Plan.id, ranked.c.version_id, Plan.municipio, Plan.area, Plan.direccion)
+             .join(ranked, ranked.c.plan_id == Plan.id).where(ranked.c.rank == 1)
+             .order_by(Plan.id))
     if fiscal_year is not None:
         query = query.where(Plan.fiscal_year == fiscal_year)
     return [CurrentVersion(*row) for row in session.execute(query)]
@@ -231,6 +245,6 @@ def assemble(versions: list[CurrentVersion], counts: dict[int, PlanCounts]) -> S
 def overview_from_db(session: Session, as_of: date, thresholds: Thresholds = DEFAULT_THRESHOLDS,
                      fiscal_year: int | None = None) -> StateOverview:
     """Every current POA (of one fiscal year) summed per POA, municipio and state on `as_of`."""
-    versions = current_versions(session, fiscal_year)
+    versions = current_versions(session, fiscal_year, as_of)
     counts = plan_counts(session, [v.version_id for v in versions], as_of, thresholds)
     return assemble(versions, counts)

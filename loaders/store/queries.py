@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -104,6 +105,16 @@ def list_versions(session: Session, plan_id: int | None = None) -> list[VersionI
     if plan_id is not None:
         query = query.where(Version.plan_id == plan_id)
     return [VersionInfo(*row) for row in session.execute(query).all()]
+
+
+def version_as_of(versions: Sequence[VersionInfo], as_of: date) -> VersionInfo | None:
+    """The version a fecha de corte shows by default: the latest uploaded on or before that day;
+    when every version came later, the first one (the page says so). None without versions."""
+    ordered = sorted(versions, key=lambda v: (v.uploaded_at, v.number))
+    before = [v for v in ordered if v.uploaded_at.date() <= as_of]
+    if before:
+        return before[-1]
+    return ordered[0] if ordered else None
 
 
 def count_versions(session: Session) -> int:

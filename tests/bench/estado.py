@@ -130,7 +130,9 @@ def run(reps: int = 9, warmup: int = 2, *, municipios: int = 50, areas: int = 25
         client.get("/")
         case = Case("Estado", list(ROUTER_OUTPUTS),
                     [Input(LOCATION, "pathname"), Input(LOCATION, "search")], [],
-                    ["/estado", SEARCH], [], [f"{LOCATION}.pathname"], lambda: None)
+                    # synthetic POAs only: summed when asked for (`ejemplos=1`)
+                    ["/estado", SEARCH + "&ejemplos=1"], [], [f"{LOCATION}.pathname"],
+                    lambda: None)
         body = case.body()
         floor_client = gantt_app(bars).server.test_client()
         figure_client = gantt_app(bars, as_figure=True).server.test_client()

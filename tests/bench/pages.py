@@ -212,7 +212,7 @@ def callback_cases(app: dash.Dash) -> list[Case]:
              [Input(card, "n_clicks")], search_state,
              [[({"n": n}, 1 if n == clicked else 0) for n in numbers]], [SEARCH],
              [f"{card_id}.n_clicks"], metas_detail),
-        Case("Calidad: filtro por severidad", [Output(calidad.TABLE, "data")],
+        Case("Calidad: filtro por severidad", [Output(calidad.TABLE, "rowData")],
              [Input(calidad.SEVERITY_FILTER, "value")], search_state, [["error"]], [SEARCH],
              [f"{calidad.SEVERITY_FILTER}.value"], calidad_filter),
         Case("Historial: comparar versiones", [Output(historial.COMPARE_OUT, "children")],

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from axe_selenium_python import Axe
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -214,9 +215,18 @@ def test_the_date_picker_speaks_spanish(driver, live, account):
     viewport(driver, LAPTOP)
     open_page(driver, live, "/")
     driver.find_element(By.ID, "nav-corte").click()
-    dialog = wait_for(driver, "[role=dialog]")
+    # (the calendar fades in and may be redrawn meanwhile: found again until its month shows)
+    def calendar():
+        try:
+            dialog = driver.find_element(By.CSS_SELECTOR, "[role=dialog]")
+            if re.search(r"noviembre 2026", dialog.text, re.IGNORECASE):
+                return dialog
+        except (NoSuchElementException, StaleElementReferenceException):
+            return None
+        return None
+
+    dialog = wait_until(calendar)
     text = dialog.text
-    assert re.search(r"noviembre 2026", text, re.IGNORECASE), text
     weekdays = [th.text.lower() for th in dialog.find_elements(By.CSS_SELECTOR, "thead th")]
     assert weekdays == ["lu", "ma", "mi", "ju", "vi", "sá", "do"]  # Monday first
     for english in ("Mo", "Tu", "We", "November", "Select Date"):

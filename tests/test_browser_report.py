@@ -61,7 +61,8 @@ def test_resumen_buttons_download_the_pdf_and_the_excel(driver, live, downloads)
     xlsx_button.click()
     xlsx = downloaded(downloads, f"{NAME}.xlsx")
     wb = openpyxl.load_workbook(xlsx)
-    assert wb.sheetnames == ["Portada", "Actividades", "Presupuesto", "Hallazgos", "Alineación"]
+    assert wb.sheetnames == ["Portada", "Actividades", "Presupuesto", "Hallazgos",
+                             "Hallazgos por código", "Alineación"]
     cover = {row[0].value: row[1].value for row in wb["Portada"].iter_rows(max_col=2)}
     assert round(cover["Índice de Eficiencia"], 3) == 0.116
     assert cover["Presupuesto aprobado"] == 90_000

@@ -133,9 +133,11 @@ def test_the_cached_state_page_shows_a_new_version_at_once(tmp_path, sample_byte
     app = create_app(settings)
     engine = app.server.extensions["tablero_poa"].engine
     layout = next(p["layout"] for p in dash.page_registry.values() if p["path"] == "/estado")
+    # a fecha de corte on or after the uploads: each corte shows the latest version uploaded by then
+    today = date.today().isoformat()
     with app.server.test_request_context("/estado"):
-        before = str(layout(corte="2026-11-21"))
-        assert "11.6" in str(layout(corte="2026-11-21", municipio="Sombrerete"))
+        before = str(layout(corte=today))
+        assert "11.6" in str(layout(corte=today, municipio="Sombrerete"))
     book = openpyxl.load_workbook(REPO_ROOT / "sample_data" / "poa_migrantes_ex_braceros_2026.xlsx")
     book["Cronograma"]["H6"] = 26  # activity 1: achieved 6 -> 26: (23 + 20) / 198 = 21.7 %
     changed = tmp_path / "v2.xlsx"
@@ -143,5 +145,5 @@ def test_the_cached_state_page_shows_a_new_version_at_once(tmp_path, sample_byte
     import_workbook(engine, changed.read_bytes(), settings, file_name="v2.xlsx",
                     uploaded_by="prueba", as_of=CORTE)
     with app.server.test_request_context("/estado"):
-        assert str(layout(corte="2026-11-21")) != before
-        assert "21.7" in str(layout(corte="2026-11-21", municipio="Sombrerete"))
+        assert str(layout(corte=today)) != before
+        assert "21.7" in str(layout(corte=today, municipio="Sombrerete"))

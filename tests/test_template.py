@@ -214,7 +214,7 @@ def test_a_filled_template_is_uploaded_exactly_against_the_version_it_came_from(
         ("months", 5, [3, 4, 5, 6, 7, 8, 9], [1, 3, 4, 5, 6, 7, 8, 9]),
     ]
     assert [c.message for c in diff.changes][:2] == [
-        "Actividad 1: meta alcanzada 6 → 10", "Actividad 1: % alcanzado 30 % → 50 %"]
+        "Actividad 1: meta alcanzada 6 → 10", "Actividad 1: % alcanzado 30.0 % → 50.0 %"]
     assert diff.summary == "3 actividades con cambios, 0 agregadas, 0 eliminadas"
     # Against the current version the área would seem to have undone version 2's change.
     current = _loaded(engine, v2.version_id)

@@ -130,7 +130,10 @@ def test_the_page_offers_every_poa_to_planeacion_only(app, sample_plan):
     assert select["type"] == "Select" and select["props"]["name"] == "poa"
     assert select["props"]["value"] == str(sample_plan.id)  # the navbar's POA, chosen
     options = select["props"]["options"]
-    assert [int(o["value"]) for o in options] == [p.id for p in plans]
+    # the real POA first, the examples after it (the first option is the default)
+    real_first = sorted(plans, key=lambda p: "(EJEMPLO)" in p.area)
+    assert [int(o["value"]) for o in options] == [p.id for p in real_first]
+    assert options[0]["label"].startswith("Migrantes y Ex braceros 2026")
     chosen = next(o["label"] for o in options if o["value"] == str(sample_plan.id))
     assert chosen.startswith("Migrantes y Ex braceros 2026 — Sombrerete · versión 1 del ")
     assert page["plantilla-download"]["props"]["type"] == "submit"
@@ -138,9 +141,9 @@ def test_the_page_offers_every_poa_to_planeacion_only(app, sample_plan):
         link = page[f"plantilla-link-{plan.id}"]["props"]
         assert link["href"] == f"/descargas/plantilla/{plan.id}.xlsx"
     assert page["plantilla-link-1"]  # ids are plain numbers
-    # Without a POA in the address, the first one is chosen.
+    # Without a POA in the address, the first one is chosen: the real one, not an example.
     first = _by_id(_page(signed_in(app, "planea")))["plantilla-poa"]["props"]["value"]
-    assert first == str(plans[0].id)
+    assert first == str(real_first[0].id) == str(sample_plan.id)
     # Consulta sees why, and no list of templates.
     refused = _page(signed_in(app, "consulta1"))
     text = json.dumps(refused, ensure_ascii=False)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dashboard import auth
 from dashboard.report.template_route import PATH, template_url
 from dashboard.services import get_services
+from loaders.examples import is_example
 from loaders.model import TEMPLATE_FORMAT
 from loaders.store.queries import list_plans, list_versions
 from loaders.text import fmt_date
@@ -38,9 +39,11 @@ def not_allowed() -> html.Div:
 
 
 def _rows() -> list[tuple]:
-    """(plan, its current version) for every POA with a version, in the navbar's order."""
+    """(plan, its current version) for every POA with a version, in the navbar's order with the
+    example POAs last (the first one is the form's default)."""
     with Session(get_services().engine) as session:
-        plans = [p for p in list_plans(session) if p.current_version_id is not None]
+        plans = sorted((p for p in list_plans(session) if p.current_version_id is not None),
+                       key=lambda p: is_example(p.area, p.direccion))
         versions = {v.id: v for v in list_versions(session)}
     return [(p, versions[p.current_version_id]) for p in plans]
 

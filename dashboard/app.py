@@ -11,7 +11,16 @@ import dash
 from sqlalchemy.orm import Session
 
 import sample_data
-from dashboard import auth, downloads, feedback, layout, request_limits, security
+from dashboard import (
+    auth,
+    delivery,
+    downloads,
+    feedback,
+    layout,
+    request_limits,
+    response_cache,
+    security,
+)
 from dashboard.report import routes as report_routes
 from dashboard.services import EXTENSION, Services
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
@@ -92,7 +101,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     seed_if_empty(services)
     announce_admin(ensure_admin(engine))
 
-    app = dash.Dash(
+    app = delivery.Dash(
         __name__,
         use_pages=True,
         pages_folder=str(PACKAGE_DIR / "pages"),
@@ -105,12 +114,13 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
         title="Tablero POA",
         update_title=None,
         on_error=feedback.on_callback_error,  # no traceback reaches a user
-        compress=True,  # gzip through flask-compress
+        compress=False,  # dashboard.delivery compresses: fast for answers, hard for files
         meta_tags=[
             {"name": "viewport", "content": "width=device-width, initial-scale=1"},
             {"http-equiv": "content-language", "content": "es-MX"},
         ],
     )
+    delivery.register(app, settings)  # first: flask-compress must touch responses last
     # The page's language for screen readers, spell-checkers and the browser's own controls.
     app.index_string = app.index_string.replace("<html>", '<html lang="es-MX">', 1)
     app.server.extensions[EXTENSION] = services
@@ -121,6 +131,7 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     downloads.register_routes(app.server)
     report_routes.register_routes(app.server)  # the Informe para cabildo (PDF, Excel)
     security.register(app)
+    response_cache.register(app)  # page answers kept for all workers; after the gate
     app.layout = layout.frame
     layout.register_callbacks(app)
     for page in dash.page_registry.values():

@@ -25,7 +25,8 @@ import flask
 from dashboard.services import get_services
 
 HSTS = "max-age=31536000; includeSubDomains"
-CACHEABLE = ("/assets/", "/_dash-component-suites/")  # the same for everyone: may be cached
+# The same for everyone, may be cached (dashboard.delivery says for how long).
+CACHEABLE = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",

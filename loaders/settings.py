@@ -120,6 +120,18 @@ class Settings:
         metadata={"env": "POA_LECTURA_SIMULTANEAS",
                   "help": "Archivos que se leen a la vez en esta máquina; 0 = uno por núcleo."},
     )
+    response_cache: bool = field(
+        default=True,
+        metadata={"env": "POA_CACHE_RESPUESTAS",
+                  "help": "1 = lo que responden las páginas se guarda en POA_DATA_DIR/cache, "
+                          "compartido por los procesos; 0 = se calcula en cada petición."},
+    )
+    response_cache_mb: int = field(
+        default=256,
+        metadata={"env": "POA_CACHE_RESPUESTAS_MB",
+                  "help": "Tamaño máximo (MB) de esa caché; al llenarse se borran las respuestas "
+                          "guardadas hace más tiempo."},
+    )
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

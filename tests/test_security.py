@@ -153,7 +153,7 @@ def test_pages_and_bundles_are_gzipped_and_decompress_to_the_same_bytes(client):
     assert page.startswith("<!DOCTYPE html>") and "<title>Tablero POA</title>" in page
     assert inline_scripts(page) == inline_scripts(plain.get_data(as_text=True))
 
-    dcc_url = re.search(r'src="(/_dash-component-suites/dash/dcc/dash_core_components\.[^"]+)"',
+    dcc_url = re.search(r'src="(/_dash-component-suites/dash/[^"]*dcc/dash_core_components\.[^"]+)"',
                         page).group(1)
     bundles = {
         dcc_url: Path(dash.__file__).parent / "dcc" / "dash_core_components.js",

@@ -1,47 +1,83 @@
-"""Cold page load in headless Chromium: the real app against a bare Dash page with one graph.
+"""Page loads in headless Chromium: the real app against a bare Dash page with the same chart.
 
-Each repetition starts a new Chromium (chromedriver gives it a new, empty profile: nothing
-cached) and measures, with the page's own clock (`performance.now()`, zero at navigation start),
-when the bars of the page's main graph are in the DOM: a MutationObserver installed before any
-of the page's scripts runs records the moment. Chromium's start-up is not timed.
+For each page (`/`, `/metas`, `/cronograma`, `/presupuesto`) the marker is the page's main chart
+(the Resumen's semáforo bar, the first gauge of Metas, the Gantt, Presupuesto's bars by partida):
+the time is, on the page's own clock (`performance.now()`, zero at navigation start), the moment
+its first bar, arc or gauge is in the DOM, recorded by a MutationObserver installed before any of
+the page's scripts runs. Chromium's start-up is never timed. The bare page is `dash.Dash()` with
+one `dcc.Graph` holding that very figure (taken from the page's layout, with its config and
+height), served the same way (Werkzeug's threaded server, flask-compress on: `compress=True`) but
+from a process that imports nothing but Dash, so it loads only Dash's own bundles and the full
+`plotly.min.js` that `dcc.Graph` fetches.
 
-Both sites are served the same way, by Werkzeug's threaded server in this process, both with
-compression on (Dash's `compress=True`, flask-compress). Chromium would negotiate zstd with
-flask-compress 1.25; the browser is told to ask for `gzip, deflate` (CDP extra headers) so the
-bundles travel gzipped, and the untimed first load of each site checks, from inside the page,
-that every `/_dash-component-suites/` bundle came with `Content-Encoding: gzip` (flask-compress
-never gzips a streamed file: the app's own `/assets/` come deflated). The bare page is
-`dash.Dash()` with a `dcc.Graph` holding the same figure the page draws (for `/`, the Resumen's
-semáforo bar). The times are wall-clock: a browser's load is waiting as much as computing.
+Each repetition, on each side, is three visits:
+
+1. **Cold, throttled**: a new Chromium with an empty profile, Chrome DevTools network emulation
+   (`Network.emulateNetworkConditions`: 4 Mbit/s down and up, 100 ms round trip), the browser's
+   own `Accept-Encoding` (Chromium asks for `gzip, deflate, br, zstd`). Once the chart is drawn
+   the visit waits until the network has been quiet for a moment, and counts the **bytes over the
+   wire**: the `encodedDataLength` of every `Network.loadingFinished` event (headers and body as
+   received, from the performance log) of a request to the served site, the page itself included.
+   The Resource Timing API's `transferSize` and body sizes (navigation entry plus resources) are
+   kept beside it as a check.
+2. **Repeat, throttled**: Chromium is closed and started again on the same profile (its HTTP cache
+   on disk, as a council member coming back), same throttle: time to the chart and bytes again.
+3. **Cold, unthrottled**: a new Chromium, empty profile, no emulation.
+
+Before them, one untimed unthrottled visit of each side lets the servers do their first-request
+work (Dash's set-up; the tablero reads the version and caches its figures, as after any earlier
+visitor). App and floor alternate repetition by repetition. `accept=GZIP` makes the browser ask
+for `gzip, deflate` only (CDP extra headers), as behind an old proxy. Every request's size,
+status, Content-Encoding, Cache-Control and whether the cache answered are kept in the JSON.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import json
 import logging
+import os
+import shutil
+import subprocess
+import sys
 import tempfile
-import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash
-from dash import dcc, html
-from werkzeug.serving import make_server
+import plotly.utils
+from dash import dcc
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
 
-from dashboard.figures import poa as figures
-from dashboard.state import page_data
 from loaders.settings import Settings
-from tests.bench.common import CORTE, Paired, Timing
+from tests.bench.common import CORTE, KIB, Measurement, Paired, Timing, fmt_kib, fmt_value
 from tests.bench.pages import QUERY, in_app
-from tests.browser import LiveApp, chromium
+from tests.browser import CHROMIUM_FLAGS, LiveApp
 
-TARGET = 1.2
-GZIP = "gzip, deflate"  # what the browser asks for; None: Chromium's own (zstd, br, ...)
-# The real page's main graph, and the one graph of the bare page.
-PAGES = {"/": "#semaforo-chart", "/cronograma": "#gantt-chart"}
+GZIP = "gzip, deflate"  # what the browser asks for in gzip mode; None: Chromium's own
+# Each page's main chart: a CSS selector of its dcc.Graph (an id, or a class every such graph
+# has; the first drawn counts).
+PAGES = {
+    "/": "#semaforo-chart",
+    "/metas": ".gauge-graph",
+    "/cronograma": "#gantt-chart",
+    "/presupuesto": "#budget-by-partida",
+}
 BARE_GRAPH = "#grafica"
-RENDERED = " .main-svg .barlayer .point path"
+# What Plotly has drawn once a trace of this type is on screen.
+DRAWN = {
+    "bar": ".main-svg .barlayer .point path",
+    "indicator": ".main-svg .indicatorlayer .angular path",
+}
+# Targets of issue 17.
+TARGET_THROTTLED = 0.6  # ratio to the bare page, cold and throttled
+LIMIT_BYTES = 700 * KIB  # over the wire, cold
+LIMIT_REPEAT_S = 0.35  # to the first chart, repeat visit, throttled
+TARGET_UNTHROTTLED = 1.0  # ratio to the bare page, cold, no throttle
 OBSERVER = """
 (() => {
   const selector = %r;
@@ -55,128 +91,376 @@ OBSERVER = """
   observer.observe(document, {childList: true, subtree: true});
 })();
 """
-
-
-class Served:
-    """A WSGI app on a free local port, in a thread."""
-
-    def __init__(self, wsgi_app) -> None:
-        self.server = make_server("127.0.0.1", 0, wsgi_app, threaded=True)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.server.shutdown()
-
-
-def bare_page(figure: dict) -> dash.Dash:
-    app = dash.Dash(__name__, compress=True)
-    app.layout = html.Div([dcc.Graph(id=BARE_GRAPH[1:], figure=figure,
-                                     style={"height": f"{figure['layout']['height']}px"})])
-    return app
-
-
-ENCODINGS = """
-const done = arguments[arguments.length - 1];
-const urls = [...document.querySelectorAll("script[src]")].map(s => s.src).concat(
-  [...document.querySelectorAll("link[rel=stylesheet]")].map(l => l.href));
-Promise.all(urls.map(u => fetch(u).then(r => [new URL(u).pathname,
-                                              r.headers.get("content-encoding")])))
-  .then(done, e => done(String(e)));
+RESOURCES = """
+return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+  .filter(e => e.name.startsWith(location.origin + '/'))
+  .map(e => ({path: new URL(e.name).pathname, transfer: e.transferSize,
+               encoded: e.encodedBodySize, decoded: e.decodedBodySize,
+               start: Math.round(e.startTime), end: Math.round(e.responseEnd)}));
 """
 
 
-def encodings_check(driver) -> dict:
-    """Each script and stylesheet of the loaded page with its Content-Encoding (from the cache)."""
-    found = dict(driver.execute_async_script(ENCODINGS))
-    bundles = {u: e for u, e in found.items() if u.startswith("/_dash-component-suites/")}
-    return {"encodings": found, "bundles": len(bundles),
-            "bundles_not_gzip": sorted(u for u, e in bundles.items() if e != "gzip")}
+@dataclass(frozen=True)
+class Network:
+    """A line emulated by Chrome DevTools: `mbps` megabits per second each way, `rtt_ms`."""
+
+    mbps: float
+    rtt_ms: float
+
+    def cdp(self) -> dict:
+        rate = self.mbps * 1_000_000 / 8  # bytes per second
+        return {"offline": False, "latency": self.rtt_ms, "downloadThroughput": rate,
+                "uploadThroughput": rate}
+
+    @property
+    def label(self) -> str:
+        return f"{self.mbps:g} Mbit/s, {self.rtt_ms:g} ms"
 
 
-def load_once(url: str, selector: str, accept: str | None, *, check: bool = False,
-              timeout: float = 60) -> dict:
-    """One cold load in a new Chromium: ms from navigation start to the graph's bars."""
-    driver = chromium()
+OFFICE = Network(mbps=4, rtt_ms=100)  # a common municipal office line (issue 17)
+
+
+# -- the pages' charts and the bare page -----------------------------------------------------------
+
+
+def _matches(node, selector: str) -> bool:
+    if selector.startswith("#"):
+        return getattr(node, "id", None) == selector[1:]
+    return selector[1:] in (getattr(node, "className", None) or "").split()
+
+
+def find_graph(node, selector: str) -> dcc.Graph | None:
+    """The first dcc.Graph matching `selector` (`#id` or `.class`) in a layout, depth first."""
+    if isinstance(node, list | tuple):
+        for child in node:
+            found = find_graph(child, selector)
+            if found is not None:
+                return found
+        return None
+    if isinstance(node, dcc.Graph) and _matches(node, selector):
+        return node
+    if isinstance(node, dash.development.base_component.Component):
+        return find_graph(getattr(node, "children", None), selector)
+    return None
+
+
+def figure_dict(figure) -> dict:
+    return figure if isinstance(figure, dict) else figure.to_plotly_json()
+
+
+def main_graph(app: dash.Dash, path: str) -> dcc.Graph:
+    """The page's main chart as its layout builds it (with the sample data, at `CORTE`)."""
+    page = next(p for p in dash.page_registry.values() if p["path"] == path)
+    layout = in_app(app, lambda: page["layout"](**QUERY))
+    graph = find_graph(layout, PAGES[path])
+    if graph is None:
+        raise LookupError(f"{path}: no {PAGES[path]} in the page's layout")
+    return graph
+
+
+def drawn_selector(graph_selector: str, figure: dict) -> str:
+    """What is in the DOM once the figure's first trace is drawn inside `graph_selector`."""
+    trace_type = (figure.get("data") or [{}])[0].get("type", "scatter")
+    if trace_type not in DRAWN:
+        raise ValueError(f"no drawn marker known for {trace_type} traces")
+    return f"{graph_selector} {DRAWN[trace_type]}"
+
+
+# The bare page runs in a process of its own that imports only Dash: Dash puts on every page the
+# bundles of every component library imported in its process, and this one has imported the
+# tablero's (AG Grid, Mantine, Bootstrap components), which a bare `dash.Dash()` page never loads.
+# No `assets/` folder either (the child runs in the repository, where the tablero's is).
+BARE_SERVER = """
+import json, logging, sys
+import dash
+from dash import dcc, html
+from werkzeug.serving import make_server
+
+spec = json.loads(sys.stdin.read())
+app = dash.Dash("bare", compress=True, include_assets_files=False)
+app.layout = html.Div([dcc.Graph(id=spec["id"], figure=spec["figure"], config=spec["config"],
+                                 style=spec["style"])])
+server = make_server("127.0.0.1", 0, app.server, threaded=True)
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
+print(server.server_port, flush=True)
+server.serve_forever()
+"""
+
+
+class BarePage:
+    """A plain `dash.Dash()` page drawing `graph`'s figure with its config and height, served by
+    Werkzeug (threaded, flask-compress on) in a child process; `stop()` ends it."""
+
+    def __init__(self, graph: dcc.Graph) -> None:
+        spec = {"id": BARE_GRAPH[1:], "figure": figure_dict(graph.figure),
+                "config": getattr(graph, "config", None) or {},
+                "style": getattr(graph, "style", None) or {}}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", BARE_SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            text=True)
+        self.process.stdin.write(json.dumps(spec, cls=plotly.utils.PlotlyJSONEncoder))
+        self.process.stdin.close()
+        port = self.process.stdout.readline().strip()
+        if not port.isdigit():
+            self.stop()
+            raise RuntimeError("the bare page's server did not start")
+        self.url = f"http://127.0.0.1:{port}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# -- one visit --------------------------------------------------------------------------------------
+
+
+def browser(profile: Path | None = None) -> webdriver.Chrome:
+    """Chromium started as `tests.browser.chromium` starts it, with the performance log (CDP network
+    events) on and, given a folder, that profile: it keeps its HTTP cache between launches."""
+    binary = (os.environ.get("POA_TEST_CHROMIUM") or shutil.which("chromium")
+              or "/usr/bin/chromium")
+    driver_path = (os.environ.get("POA_TEST_CHROMEDRIVER") or shutil.which("chromedriver")
+                   or "/usr/bin/chromedriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for flag in CHROMIUM_FLAGS:
+        options.add_argument(flag)
+    if profile is not None:
+        options.add_argument(f"--user-data-dir={profile}")
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    # `get` returns at DOMContentLoaded: the chart is waited for, not the load event.
+    options.page_load_strategy = "eager"
+    options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True,
+                                                         "enablePage": False})
+    return webdriver.Chrome(service=Service(driver_path), options=options)
+
+
+def _events(driver) -> list[dict]:
+    return [json.loads(entry["message"])["message"] for entry in driver.get_log("performance")]
+
+
+def over_the_wire(events: list[dict], origin: str) -> list[dict]:
+    """Every finished request to `origin`: its path, the bytes received for it (headers and
+    body, as on the wire: 0 when the cache answered), status, Content-Encoding, cache."""
+    urls: dict[str, str] = {}
+    responses: dict[str, dict] = {}
+    cached: set[str] = set()
+    out = []
+    for event in events:
+        method, params = event.get("method"), event.get("params", {})
+        request_id = params.get("requestId")
+        if method == "Network.requestWillBeSent":
+            urls[request_id] = params["request"]["url"]
+        elif method == "Network.responseReceived":
+            responses[request_id] = params["response"]
+        elif method == "Network.requestServedFromCache":
+            cached.add(request_id)
+        elif method == "Network.loadingFinished":
+            url = urls.get(request_id, "")
+            if not url.startswith(origin + "/"):
+                continue  # the browser's own pages (a profile's new tab), data: URLs
+            response = responses.get(request_id, {})
+            headers = {k.lower(): v for k, v in (response.get("headers") or {}).items()}
+            out.append({
+                "path": urlsplit(url).path, "bytes": int(params.get("encodedDataLength") or 0),
+                "status": response.get("status"), "encoding": headers.get("content-encoding"),
+                "cache_control": headers.get("cache-control"),
+                "cached": request_id in cached or bool(response.get("fromDiskCache")
+                                                       or response.get("fromMemoryCache")),
+            })
+    return out
+
+
+def visit(driver, url: str, selector: str, *, network: Network | None, accept: str | None,
+          quiet_s: float | None = 1.0, timeout: float = 90) -> dict:
+    """One navigation: ms from its start to `selector` in the DOM; with `quiet_s`, then waits
+    until no network event came for that long and counts what came over the wire."""
     driver.set_script_timeout(timeout)
-    try:
-        if accept:
-            driver.execute_cdp_cmd("Network.enable", {})
-            driver.execute_cdp_cmd("Network.setExtraHTTPHeaders",
-                                   {"headers": {"Accept-Encoding": accept}})
-        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
-                               {"source": OBSERVER % (selector + RENDERED)})
-        driver.get(url)
-        deadline = time.monotonic() + timeout
-        while True:
-            rendered = driver.execute_script("return window.__benchRendered")
-            if rendered is not None:
-                break
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{url}: {selector} not drawn in {timeout} s")
-            time.sleep(0.05)
-        resources = driver.execute_script(
-            "return performance.getEntriesByType('resource').map(r => "
-            "({name: r.name, transfer: r.transferSize, encoded: r.encodedBodySize, "
-            "decoded: r.decodedBodySize}))")
-        out = {"ms": rendered, "requests": len(resources) + 1,
-               "transfer_bytes": sum(r["transfer"] for r in resources),
-               "decoded_bytes": sum(r["decoded"] for r in resources)}
-        if check:
-            out["check"] = encodings_check(driver)
+    driver.set_page_load_timeout(timeout)
+    driver.execute_cdp_cmd("Network.enable", {})
+    if network is not None:
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions", network.cdp())
+    if accept:
+        driver.execute_cdp_cmd("Network.setExtraHTTPHeaders",
+                               {"headers": {"Accept-Encoding": accept}})
+    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument",
+                           {"source": OBSERVER % selector})
+    _events(driver)  # what the browser did before: its start page
+    driver.get(url)
+    deadline = time.monotonic() + timeout
+    events: list[dict] = []
+    while (rendered := driver.execute_script("return window.__benchRendered")) is None:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url}: {selector} not drawn in {timeout} s")
+        events += _events(driver)
+        time.sleep(0.2)  # the page keeps its own time: polling less often only spares the CPU
+    out: dict = {"ms": rendered}
+    if quiet_s is None:
         return out
+    last = time.monotonic()
+    while time.monotonic() - last < quiet_s:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{url}: the network never went quiet in {timeout} s")
+        time.sleep(0.2)
+        new = [e for e in _events(driver) if e.get("method", "").startswith("Network.")]
+        if new:
+            events += new
+            last = time.monotonic()
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    requests = over_the_wire(events, origin)
+    timing = driver.execute_script(RESOURCES)
+    out.update({
+        "bytes": sum(r["bytes"] for r in requests), "requests": requests,
+        "timing_transfer_bytes": sum(r["transfer"] for r in timing),
+        "timing_body_bytes": sum(r["encoded"] for r in timing),
+        "timing_decoded_bytes": sum(r["decoded"] for r in timing),
+        "timing": timing,
+    })
+    return out
+
+
+def visits(url: str, selector: str, network: Network, accept: str | None,
+           quiet_s: float) -> dict:
+    """A side's three visits of one repetition: cold and repeat throttled, cold unthrottled."""
+    profile = Path(tempfile.mkdtemp(prefix="bench-profile-"))
+    try:
+        out = {}
+        for name in ("cold", "repeat"):  # the same profile: the repeat finds the cache warm
+            driver = browser(profile)
+            try:
+                out[name] = visit(driver, url, selector, network=network, accept=accept,
+                                  quiet_s=quiet_s)
+            finally:
+                driver.quit()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    driver = browser()
+    try:
+        out["unthrottled"] = visit(driver, url, selector, network=None, accept=accept,
+                                   quiet_s=None)
     finally:
         driver.quit()
+    return out
 
 
-def run(reps: int = 5, pages: tuple[str, ...] = ("/",), *, accept: str | None = GZIP,
-        log=print):
-    from tests.bench.common import Measurement
+# -- the group --------------------------------------------------------------------------------------
 
+
+def milestones(visit: dict) -> dict[str, float]:
+    """Where a visit's time went, in ms on the page's clock: the files the page names all in
+    (`archivos`), Dash asks for its layout (`_dash-layout`, after running those scripts), the
+    last callback answer arrives (`llamadas`), the chart is drawn (`gráfica`)."""
+    timing = visit["timing"]
+    layout = min((t["start"] for t in timing if t["path"] == "/_dash-layout"), default=None)
+    files = [t["end"] for t in timing if t["path"].endswith((".js", ".css"))
+             and (layout is None or t["start"] < layout)]
+    answers = [t["end"] for t in timing if t["path"] == "/_dash-update-component"]
+    out = {"archivos": max(files, default=0), "_dash-layout": layout or 0}
+    if answers:
+        out["llamadas"] = max(answers)
+    out["gráfica"] = round(visit["ms"])
+    return out
+
+
+def biggest(requests: list[dict], n: int = 6) -> list[tuple[str, int]]:
+    return [(r["path"], r["bytes"]) for r in sorted(requests, key=lambda r: -r["bytes"])[:n]]
+
+
+def _values(details: dict, visit_name: str, field: str) -> dict[str, list[float]]:
+    """One figure of one visit, per side, repetition by repetition."""
+    return {side: [d[visit_name][field] for d in details[side]] for side in ("app", "floor")}
+
+
+def page_measurements(path: str, details: dict, network: Network, accept: str | None,
+                      group: str = "carga") -> list[Measurement]:
+    """The five rows of one page from its repetitions (`details`: side -> list of visits)."""
+    gzip = " (gzip)" if accept == GZIP else ""
+    extra = {"accept_encoding": accept or "chromium", "network": network.cdp()}
+
+    def time_row(visit_name, name, target=None, limit=None):
+        ms = _values(details, visit_name, "ms")
+        paired = Paired(*[[Timing(cpu=float("nan"), wall=v / 1000) for v in ms[side]]
+                          for side in ("app", "floor")])
+        return paired.measurement(group, name + gzip, target, clock="wall", limit=limit, **extra)
+
+    def bytes_row(visit_name, name, limit=None):
+        sizes = _values(details, visit_name, "bytes")
+        return Measurement(group, name + gzip, sizes["app"], sizes["floor"], None, "bytes",
+                           extra={**extra, "requests": _values(details, visit_name, "requests"),
+                                  "timing": _values(details, visit_name, "timing")},
+                           limit=limit)
+
+    return [
+        time_row("cold", f"Carga en frío de {path} a {network.label}", TARGET_THROTTLED),
+        bytes_row("cold", f"Bytes en la carga en frío de {path}", LIMIT_BYTES),
+        time_row("repeat", f"Segunda visita a {path} (caché), {network.label}",
+                 limit=LIMIT_REPEAT_S),
+        bytes_row("repeat", f"Bytes en la segunda visita a {path}"),
+        time_row("unthrottled", f"Carga en frío de {path} sin límite de red",
+                 TARGET_UNTHROTTLED),
+    ]
+
+
+def not_gzip(requests: list[dict]) -> list[str]:
+    """Scripts and stylesheets that came over the wire without gzip."""
+    return sorted({r["path"] for r in requests if r["bytes"] and r["encoding"] != "gzip"
+                   and r["path"].endswith((".js", ".css"))})
+
+
+def run(reps: int = 3, pages: tuple[str, ...] = tuple(PAGES), *, accept: str | None = None,
+        network: Network = OFFICE, quiet_s: float = 1.0, warmup: bool = True,
+        log=print) -> list[Measurement]:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    for path in pages:
+        if path not in PAGES:
+            raise ValueError(f"no main chart known for {path} (known: {', '.join(PAGES)})")
     out: list[Measurement] = []
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
         with contextlib.redirect_stdout(io.StringIO()):  # the admin password note
-            live = LiveApp(Settings(data_dir=Path(tmp) / "data")).start()
+            # A generous reading deadline: the sample must load even on a busy machine.
+            live = LiveApp(Settings(data_dir=Path(tmp) / "data", read_seconds=120)).start()
         try:
-            data = in_app(live.app, lambda: page_data(QUERY))
-            view = data.view
-            page_figures = {
-                "/": figures.semaforo_bar_spec(view.counts),
-                "/cronograma": figures.gantt_spec(view.activities, today=view.as_of,
-                                                  year=view.fiscal_year or view.as_of.year),
-            }
             for path in pages:
-                if path not in PAGES:
-                    raise ValueError(f"no main graph known for {path}")
-                bare = Served(bare_page(page_figures[path]).server)
+                graph = main_graph(live.app, path)
+                marker = drawn_selector(PAGES[path], figure_dict(graph.figure))
+                bare = BarePage(graph)
                 try:
-                    app_url = f"{live.url}{path}?corte={CORTE}"
-                    # Untimed: the servers' first requests (Dash's own set-up, imports), and
-                    # the check that the bundles came compressed.
-                    checks = {
-                        "tablero": load_once(app_url, PAGES[path], accept, check=True)["check"],
-                        "piso": load_once(bare.url + "/", BARE_GRAPH, accept, check=True)["check"],
-                    }
-                    for side, check in checks.items():
-                        if accept == GZIP and (check["bundles_not_gzip"] or not check["bundles"]):
-                            raise AssertionError(f"{side}: bundles without gzip: {check}")
-                    paired, details = Paired(), {"app": [], "floor": []}
+                    sides = {"app": (f"{live.url}{path}?corte={CORTE}", marker),
+                             "floor": (bare.url + "/",
+                                       drawn_selector(BARE_GRAPH, figure_dict(graph.figure)))}
+                    # Untimed: the servers' first requests (Dash's own set-up, the page's data
+                    # read and its figures cached, as after any earlier visitor).
+                    for url, selector in sides.values() if warmup else ():
+                        driver = browser()
+                        try:
+                            visit(driver, url, selector, network=None, accept=accept,
+                                  quiet_s=None)
+                        finally:
+                            driver.quit()
+                    details: dict[str, list[dict]] = {"app": [], "floor": []}
                     for i in range(reps):
-                        order = [("app", app_url, PAGES[path]),
-                                 ("floor", bare.url + "/", BARE_GRAPH)]
-                        for side, url, selector in order if i % 2 == 0 else order[::-1]:
-                            result = load_once(url, selector, accept)
-                            details[side].append(result)
-                            timing = Timing(cpu=float("nan"), wall=result["ms"] / 1000)
-                            (paired.app if side == "app" else paired.floor).append(timing)
-                    name = f"Carga en frío de {path}" + (" (gzip)" if accept == GZIP else "")
-                    m = paired.measurement("carga", name, TARGET, clock="wall",
-                                           accept_encoding=accept or "chromium",
-                                           encodings=checks, loads=details)
-                    log(f"  {name}: {m.app * 1000:.0f} ms / {m.floor * 1000:.0f} ms")
-                    out.append(m)
+                        order = ["app", "floor"] if i % 2 == 0 else ["floor", "app"]
+                        for side in order:
+                            details[side].append(visits(*sides[side], network, accept, quiet_s))
+                    rows = page_measurements(path, details, network, accept)
+                    for m in rows:
+                        log(f"  {m.name}: {fmt_value(m, m.app)} / {fmt_value(m, m.floor)}")
+                    if accept == GZIP:
+                        for side in ("app", "floor"):
+                            if plain := not_gzip(details[side][-1]["cold"]["requests"]):
+                                log(f"    sin gzip ({side}): {', '.join(plain)}")
+                    for visit_name, label in (("cold", "en frío"), ("repeat", "segunda visita")):
+                        steps = milestones(details["app"][-1][visit_name])
+                        log(f"    tablero, {label}: " + ", ".join(
+                            f"{k} {v / 1000:.2f} s" for k, v in steps.items()))
+                    big = biggest(details["app"][-1]["cold"]["requests"])
+                    log("    lo más pesado del tablero: "
+                        + ", ".join(f"{p.rsplit('/', 1)[-1]} {fmt_kib(b)}" for p, b in big))
+                    out += rows
                 finally:
                     bare.stop()
         finally:

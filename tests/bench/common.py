@@ -22,6 +22,7 @@ from tests.paths import REPO_ROOT
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 CORTE = "2026-11-21"  # a fixed fecha de corte: the same semáforos on every run
+KIB = 1024
 
 
 @dataclass
@@ -30,7 +31,11 @@ class Measurement:
 
     `app_s` and `floor_s` are what the ratio uses: CPU time of this process for work done inside
     it (on a machine shared with others, wall time mostly measures the neighbours' load), wall
-    time for the browser. `clock` says which; the wall times are always kept in `extra`.
+    time for the browser. `clock` says which; the wall times are always kept in `extra`. With
+    `clock="bytes"` the values are not times but bytes over the wire.
+
+    `target` bounds the ratio; `limit`, the dashboard's own median (seconds or bytes, as the
+    values): the measurement is met when every bound given is.
     """
 
     group: str
@@ -41,6 +46,7 @@ class Measurement:
     clock: str = "cpu"
     note: str = ""
     extra: dict = field(default_factory=dict)
+    limit: float | None = None  # None: no bound on the dashboard's own value
 
     @property
     def app(self) -> float:
@@ -56,7 +62,10 @@ class Measurement:
 
     @property
     def met(self) -> bool | None:
-        return None if self.target is None else self.ratio <= self.target
+        bounds = [self.ratio <= self.target] if self.target is not None else []
+        if self.limit is not None:
+            bounds.append(self.app <= self.limit)
+        return all(bounds) if bounds else None
 
     def as_json(self) -> dict:
         return {
@@ -86,7 +95,7 @@ class Paired:
     floor: list[Timing] = field(default_factory=list)
 
     def measurement(self, group: str, name: str, target: float | None, *, clock: str = "cpu",
-                    note: str = "", **extra) -> Measurement:
+                    note: str = "", limit: float | None = None, **extra) -> Measurement:
         pick = (lambda t: t.cpu) if clock == "cpu" else (lambda t: t.wall)
         return Measurement(
             group, name, [pick(t) for t in self.app], [pick(t) for t in self.floor], target,
@@ -96,6 +105,7 @@ class Paired:
              "app_cpu_s": [t.cpu for t in self.app if not math.isnan(t.cpu)],
              "floor_cpu_s": [t.cpu for t in self.floor if not math.isnan(t.cpu)],
              **extra},
+            limit,
         )
 
 
@@ -130,6 +140,22 @@ def fmt_seconds(seconds: float) -> str:
     return f"{seconds * 1000:,.1f} ms"
 
 
+def fmt_kib(n: float) -> str:
+    return f"{n / KIB:,.0f} KiB"
+
+
+def fmt_value(m: Measurement, value: float) -> str:
+    return fmt_kib(value) if m.clock == "bytes" else fmt_seconds(value)
+
+
+def goal(m: Measurement) -> str:
+    """The targets in words: "≤ 0.6×", "≤ 700 KiB", "≤ 0.35 s", both joined by "y", or "—"."""
+    parts = [f"≤ {m.target:g}×"] if m.target is not None else []
+    if m.limit is not None:
+        parts.append(f"≤ {fmt_kib(m.limit)}" if m.clock == "bytes" else f"≤ {m.limit:g} s")
+    return " y ".join(parts) or "—"
+
+
 def verdict(m: Measurement) -> str:
     if m.met is None:
         return "(informativo)"
@@ -140,9 +166,8 @@ def table(measurements: list[Measurement]) -> str:
     """The results as a Markdown table in Spanish (it also reads well in a terminal)."""
     head = ("Medición", "Tablero", "Piso", "Razón", "Meta", "¿Cumple?")
     rows = [
-        (m.name + ("" if m.clock == "cpu" else " (reloj)"), fmt_seconds(m.app),
-         fmt_seconds(m.floor), f"{m.ratio:.2f}×",
-         f"≤ {m.target:g}×" if m.target is not None else "—", verdict(m))
+        (m.name + (" (reloj)" if m.clock == "wall" else ""), fmt_value(m, m.app),
+         fmt_value(m, m.floor), f"{m.ratio:.2f}×", goal(m), verdict(m))
         for m in measurements
     ]
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]

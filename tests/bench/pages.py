@@ -228,10 +228,13 @@ def navbar_case(client) -> Case:
     """The navbar's selection callback, run on every page load; its answer is plain data."""
     outputs = [Output(LOCATION, "search"), Output("nav-poa", "options"),
                Output("nav-poa", "value"), Output("nav-version", "options"),
-               Output("nav-version", "value"), Output("nav-corte", "value")]
+               Output("nav-version", "value"), Output("nav-corte", "value"),
+               Output("version-notice", "children"), Output("version-notice", "hidden")]
     inputs = [Input(LOCATION, "search"), Input("nav-poa", "value"),
-              Input("nav-version", "value"), Input("nav-corte", "value")]
-    case = Case("Barra: POA, versión y corte", outputs, inputs, [], [SEARCH, None, None, None],
+              Input("nav-version", "value"), Input("nav-corte", "value"),
+              Input(LOCATION, "pathname")]
+    case = Case("Barra: POA, versión y corte", outputs, inputs, [],
+                [SEARCH, None, None, None, "/"],
                 [], [f"{LOCATION}.search"], lambda: None)
     answer = post(client, case.body())["response"]
     # Outputs left alone come back as no_update, which the response leaves out.

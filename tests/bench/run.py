@@ -1,12 +1,16 @@
 """`python -m tests.bench`: every ratio of the benchmark, as a Spanish table and a JSON file.
 
-Four groups, each against a floor measured in the same run (see each module's docstring):
+Five groups, each against a floor measured in the same run (see each module's docstring):
 
 - `importar`: importing the sample and 1,000- and 20,000-row workbooks (tests/bench/imports.py);
 - `paginas`: each page's callbacks through Flask's test client (tests/bench/pages.py);
 - `estado`: the state overview with 20,000 activities against a 1,000-bar Gantt
   (tests/bench/estado.py);
-- `carga`: a cold page load in headless Chromium, gzip on (tests/bench/cold.py).
+- `carga`: page loads in headless Chromium, for `/`, `/metas`, `/cronograma` and `/presupuesto`:
+  cold at 4 Mbit/s and 100 ms (CDP network emulation) with the bytes over the wire, the repeat
+  visit with the browser's cache warm, and cold without a throttle (tests/bench/cold.py);
+- `concurrencia`: gunicorn (4 workers) under 20 clients against a bare Dash app serving the same
+  answers, on SQLite and PostgreSQL (tests/bench/concurrency.py).
 
 Medians of several repetitions; the JSON (tests/bench/results/bench-<fecha>.json, not in git)
 keeps every repetition, wall and CPU times, and the machine.
@@ -28,8 +32,8 @@ from tests.bench.common import (
     write_json,
 )
 
-GROUPS = ("importar", "paginas", "estado", "carga")
-DEFAULT_REPS = {"importar": 5, "paginas": 15, "estado": 9, "carga": 7}
+GROUPS = ("importar", "paginas", "estado", "carga", "concurrencia")
+DEFAULT_REPS = {"importar": 5, "paginas": 15, "estado": 9, "carga": 3, "concurrencia": 1}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -49,11 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--base", choices=("sqlite", "postgresql"), default="sqlite",
                         help="base de datos para importar (postgresql arranca un servidor "
                              "temporal, como las pruebas)")
-    parser.add_argument("--paginas-carga", default="/",
-                        help="páginas para la carga en frío: / y/o /cronograma (por omisión: /)")
-    parser.add_argument("--compresion", choices=("gzip", "navegador"), default="gzip",
-                        help="carga en frío: pedir gzip (por omisión) o lo que Chromium pida "
-                             "(zstd)")
+    parser.add_argument("--paginas-carga", default="/,/metas,/cronograma,/presupuesto",
+                        help="páginas del grupo carga, separadas por comas (por omisión: "
+                             "/,/metas,/cronograma,/presupuesto)")
+    parser.add_argument("--compresion", choices=("navegador", "gzip"), default="navegador",
+                        help="grupo carga: lo que Chromium pida (por omisión: zstd, br, gzip) "
+                             "o sólo gzip, como detrás de un proxy antiguo")
     args = parser.parse_args(argv)
     args.grupos = [g.strip() for g in args.grupos.split(",") if g.strip()]
     unknown = [g for g in args.grupos if g not in GROUPS]
@@ -85,6 +90,10 @@ def run_group(group: str, args: argparse.Namespace) -> list[Measurement]:
         from tests.bench import estado
 
         return estado.run(reps(args, group))
+    if group == "concurrencia":  # gunicorn under 20 clients, SQLite and PostgreSQL
+        from tests.bench import concurrency
+
+        return concurrency.run()
     from tests.bench import cold
 
     paths = tuple(p.strip() for p in args.paginas_carga.split(",") if p.strip())
@@ -134,7 +143,9 @@ def main(argv: list[str] | None = None) -> int:
         print(strict_floor_table([m for m in measurements if m.group == "paginas"]))
     path = write_json(measurements, info, options)
     missed = [m for m in measurements if m.met is False]
-    print(f"\nTiempos: mediana de CPU del proceso, salvo «(reloj)». {len(missed)} de "
+    bytes_note = (", y KiB recibidos por la red en las filas «Bytes»"
+                  if any(m.clock == "bytes" for m in measurements) else "")
+    print(f"\nTiempos: mediana de CPU del proceso, salvo «(reloj)»{bytes_note}. {len(missed)} de "
           f"{sum(m.met is not None for m in measurements)} metas sin cumplir.")
     print(f"Resultados en {path}")
     return 0

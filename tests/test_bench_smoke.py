@@ -196,3 +196,14 @@ def test_milestones_say_when_files_layout_callbacks_and_chart_came():
     ]}
     assert cold.milestones(visit) == {"archivos": 470, "_dash-layout": 1392, "llamadas": 1942,
                                       "gráfica": 2420}
+
+
+def test_gzip_mode_names_the_scripts_and_styles_that_came_otherwise():
+    def request(path, encoding, size=100):
+        return {"path": path, "bytes": size, "encoding": encoding}
+
+    assert cold.not_gzip([
+        request("/assets/a.js", "gzip"), request("/assets/b.css", None),
+        request("/assets/c.js", "br"), request("/assets/cached.js", None, size=0),
+        request("/_dash-layout", None),  # not a script or a style sheet
+    ]) == ["/assets/b.css", "/assets/c.js"]

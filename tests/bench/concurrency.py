@@ -68,6 +68,7 @@ from tests.bench.pages import (
     Case,
     _second_version,
     in_app,
+    navbar_request,
     new_app,
     page_module,
 )
@@ -93,20 +94,6 @@ CACHE_HEADER = "X-Tablero-Cache"  # dashboard.response_cache says hit or miss
 # -- the requests -------------------------------------------------------------------------------
 
 
-def navbar_case(search: str, pathname: str) -> Case:
-    """The navbar's selection callback (`dashboard.layout.sync_selection`) on a page load."""
-    outputs = [Output(LOCATION, "search"), Output("nav-poa", "options"),
-               Output("nav-poa", "value"), Output("nav-version", "options"),
-               Output("nav-version", "value"), Output("nav-corte", "value"),
-               Output("version-notice", "children"), Output("version-notice", "hidden")]
-    inputs = [Input(LOCATION, "search"), Input("nav-poa", "value"),
-              Input("nav-version", "value"), Input("nav-corte", "value"),
-              Input(LOCATION, "pathname")]
-    return Case(f"Barra {pathname}{search}", outputs, inputs, [],
-                [search, None, None, None, pathname], [], [f"{LOCATION}.search"],
-                lambda: None)
-
-
 def router(path: str, search: str) -> Case:
     return Case(f"Página {path}{search}", list(ROUTER_OUTPUTS),
                 [Input(LOCATION, "pathname"), Input(LOCATION, "search")], [],
@@ -126,7 +113,7 @@ def poa_cases(app: dash.Dash, plan_id: int) -> list[Case]:
     location = [State(LOCATION, "search")]
     cases = [router(path, search) for path in PAGES]
     cases += [
-        navbar_case(search, "/"),
+        navbar_request(search, "/"),
         Case(f"Metas: filtro {search}",
              [Output(metas.GRID, "children"), Output(metas.COUNT, "children")],
              [Input(metas.FILTER_SEMAFORO, "value"), Input(metas.FILTER_EJE, "value")],

@@ -224,8 +224,8 @@ def callback_cases(app: dash.Dash) -> list[Case]:
     ]
 
 
-def navbar_case(client) -> Case:
-    """The navbar's selection callback, run on every page load; its answer is plain data."""
+def navbar_request(search: str, pathname: str = "/") -> Case:
+    """The navbar's selection callback (`dashboard.layout.sync_selection`) on a page load."""
     outputs = [Output(LOCATION, "search"), Output("nav-poa", "options"),
                Output("nav-poa", "value"), Output("nav-version", "options"),
                Output("nav-version", "value"), Output("nav-corte", "value"),
@@ -233,9 +233,16 @@ def navbar_case(client) -> Case:
     inputs = [Input(LOCATION, "search"), Input("nav-poa", "value"),
               Input("nav-version", "value"), Input("nav-corte", "value"),
               Input(LOCATION, "pathname")]
-    case = Case("Barra: POA, versión y corte", outputs, inputs, [],
-                [SEARCH, None, None, None, "/"],
-                [], [f"{LOCATION}.search"], lambda: None)
+    return Case(f"Barra {pathname}{search}", outputs, inputs, [],
+                [search, None, None, None, pathname], [], [f"{LOCATION}.search"],
+                lambda: None)
+
+
+def navbar_case(client) -> Case:
+    """The navbar's selection callback, run on every page load; its answer is plain data."""
+    case = navbar_request(SEARCH)
+    case.name = "Barra: POA, versión y corte"
+    outputs = case.outputs
     answer = post(client, case.body())["response"]
     # Outputs left alone come back as no_update, which the response leaves out.
     values = [answer.get(o.component_id, {}).get(o.component_property, no_update)

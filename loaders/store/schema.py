@@ -291,7 +291,46 @@ class StagedUpload(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime, index=True)
 
 
+class Reprogramming(Base):
+    """A change of an activity's meta anual, meta programada, inicio or fin between a version and
+    the previous one of its POA, with why and who approved it (saved with the version)."""
+
+    __tablename__ = "reprogramming"
+    __table_args__ = (
+        UniqueConstraint("version_id", "activity", "field", name="uq_reprogramming"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id"), index=True)
+    activity: Mapped[int] = mapped_column(Integer)  # the activity's number (Nº)
+    field: Mapped[str] = mapped_column(String(20))  # "goal" | "programmed" | "start" | "end"
+    # Values as ISO text ("50", "2026-03-01"); empty when the cell was blank.
+    old_value: Mapped[str] = mapped_column(Bounded(40), default="")
+    new_value: Mapped[str] = mapped_column(Bounded(40), default="")
+    justification: Mapped[str] = mapped_column(Text)
+    approved_by: Mapped[str] = mapped_column(Bounded(200))
+    approved_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class FindingNote(Base):
+    """An aclaración: an answer to an open finding, written by the área's director or Planeación.
+    It belongs to the finding's identity (plan, code, activity/partida) from the version it was
+    written on, is shown while the finding persists, and never changes the finding."""
+
+    __tablename__ = "finding_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("version.id"))  # written on this version
+    code: Mapped[str] = mapped_column(String(40))
+    activity: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    partida: Mapped[str | None] = mapped_column(Bounded(40), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(Bounded(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 IMMUTABLE_TABLES = (
     "version", "stored_file", "activity", "budget_line", "finding", "audit", "spending_import",
-    "movement", "alignment_link",
+    "movement", "alignment_link", "reprogramming", "finding_note",
 )

@@ -4,7 +4,6 @@ the Spanish date input."""
 from __future__ import annotations
 
 import dash_bootstrap_components as dbc
-import dash_mantine_components as dmc
 import plotly.graph_objects as go
 from dash import dcc, html
 
@@ -99,30 +98,6 @@ def semaforo_badge(semaforo: str | None, label: str | None = None) -> html.Span:
 
 def severity_badge(severity: str) -> dbc.Badge:
     return dbc.Badge(SEVERITY_WORDS.get(severity, severity), color=SEVERITY_COLORS.get(severity))
-
-
-# The calendar's controls, named in Spanish for screen readers.
-DATE_ARIA_LABELS = {
-    "nextMonth": "Mes siguiente", "previousMonth": "Mes anterior",
-    "nextYear": "Año siguiente", "previousYear": "Año anterior",
-    "nextDecade": "Década siguiente", "previousDecade": "Década anterior",
-    "monthLevelControl": "Elegir el mes", "yearLevelControl": "Elegir el año",
-}
-
-
-def date_input(component_id: str, value: str | None = None, *, clearable: bool = False,
-               class_name: str = "", **kwargs) -> dmc.DatePickerInput:
-    """A date field in Spanish: shows dd/mm/aaaa, its calendar names months and weekdays in
-    Spanish and starts on Monday (the locale comes from the DatesProvider in `layout.frame`).
-    Its `value` is the ISO date, "2026-11-21", or None when empty."""
-    return dmc.DatePickerInput(
-        id=component_id, value=value, valueFormat="DD/MM/YYYY", placeholder="dd/mm/aaaa",
-        clearable=clearable, allowDeselect=False, firstDayOfWeek=1, highlightToday=True,
-        hideOutsideDates=True,  # the neighbouring months' days were a dim grey (3.3:1)
-        ariaLabels=DATE_ARIA_LABELS, clearButtonProps={"aria-label": "Borrar la fecha"},
-        popoverProps={"withinPortal": True}, className=f"date-input {class_name}".strip(),
-        **kwargs,
-    )
 
 
 def stacked(table: dbc.Table) -> dbc.Table:

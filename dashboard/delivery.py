@@ -8,6 +8,11 @@ class):
    stand-in at `window.<library>` whose components fetch the library's bundle the first time a
    page shows one, then draw the library's own component; Dash's callbacks wait for it the way
    they wait for dcc.Graph. The bundle's address travels in a `<meta name="tablero-lazy-suites">`.
+   Mantine (the date inputs, 204 KiB compressed) waits longer: until someone opens a date's
+   calendar (`on_use`). Until then each date input is a plain button showing its date, which
+   fetches Mantine when pressed and opens the calendar (`components.date_input`). Dash's
+   `@babel/polyfill` (32 KiB) is left out as well (`DROPPED_SCRIPTS`): its one global still
+   used, `regeneratorRuntime`, comes from `assets/regenerator-runtime.js`.
 2. **Every component suite is asked for under a versioned folder**,
    `/_dash-component-suites/<package>/_v/<version stamp>/<file>` (`stamped_url`), instead of
    Dash's `<file>.v<version>m<mtime>.js`: webpack's own chunks (dcc's `async-graph.js`, AG Grid's
@@ -17,7 +22,7 @@ class):
    fast levels (zstd 3, br 4, gzip 6), as each answer is different. Static files (`/assets/…`,
    `/_dash-component-suites/…`) are the same for everyone and never change under one address:
    a second flask-compress (`STATIC_COMPRESSION`) compresses each once at a high level (zstd 19
-   for browsers that take it, brotli 11 or gzip 9 otherwise) and keeps the result on disk under
+   brotli 11 for browsers that take it, zstd 19 or gzip 9 otherwise) and keeps the result on disk under
    `POA_DATA_DIR/cache/comprimidos`, shared by the workers (`CompressedFiles`). A file's first
    request waits for it (about a second for the biggest, the Plotly bundle, with zstd); every
    later one reads the stored bytes. Addresses that carry a version (the stamped folders, Dash's
@@ -49,6 +54,7 @@ from dash.fingerprint import build_fingerprint, cache_regex, check_fingerprint
 from flask_compress import Compress
 from werkzeug.security import safe_join
 
+from dashboard.dates import DATES_SETTINGS, MANTINE_THEME
 from loaders.settings import Settings
 
 IMMUTABLE = "public, max-age=31536000, immutable"
@@ -66,10 +72,10 @@ DYNAMIC_COMPRESSION = {
     "COMPRESS_BR_LEVEL": 4,
     "COMPRESS_LEVEL": 6,
 }
-# Static files: compressed once, hard. zstd first: 19 costs a quarter of brotli 11's time for
-# 5 % more bytes (Plotly bundle: 379 against 361 KiB), and Chromium, Edge and Firefox take it.
+# Static files: compressed once, hard, and kept. Brotli 11 first: 5 % fewer bytes than zstd 19
+# (Plotly bundle: 361 against 379 KiB); it takes a few seconds more, once per file and version.
 STATIC_COMPRESSION = {
-    "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
+    "COMPRESS_ALGORITHM": ["br", "zstd", "gzip"],
     "COMPRESS_ZSTD_LEVEL": 19,
     "COMPRESS_BR_LEVEL": 11,
     "COMPRESS_LEVEL": 9,
@@ -90,6 +96,11 @@ class LazySuite:
     version_module: str  # the module whose __version__ Dash puts in the bundle's fingerprint
     library: str  # the bundle defines window.<library>
     components: tuple[str, ...]
+    # False: fetched when a page shows one of the components. True: only when someone uses one
+    # (the stand-in draws a placeholder until then; `assets/lazy_suites.js`).
+    on_use: bool = False
+    # Passed to the stand-in as is (Mantine: the providers each date input is drawn inside).
+    options: dict | None = None
 
     def path(self) -> Path:
         return Path(importlib.import_module(self.package).__file__).parent / self.bundle
@@ -104,7 +115,12 @@ class LazySuite:
 LAZY_SUITES = (
     LazySuite("dash_ag_grid", "dash_ag_grid.min.js", "dash_ag_grid", "dash_ag_grid", ("AgGrid",)),
     LazySuite("dash", "dash_table/bundle.js", "dash.dash_table", "dash_table", ("DataTable",)),
+    LazySuite("dash_mantine_components", "dash_mantine_components.js", "dash_mantine_components",
+              "dash_mantine_components", ("DatePickerInput",), on_use=True,
+              options={"theme": MANTINE_THEME, "dates": DATES_SETTINGS}),
 )
+# Dash's own scripts the index page leaves out (module docstring, point 1).
+DROPPED_SCRIPTS = (("dash", "deps/polyfill@"),)
 
 
 class Dash(dash.Dash):
@@ -136,7 +152,8 @@ def index_scripts(scripts: str, prefix: str) -> str:
             return match[0]
         package, fingerprinted = match["package"], match["path"]
         path, has_fingerprint = check_fingerprint(fingerprinted)
-        if (package, path) in lazy:
+        if (package, path) in lazy or any(
+                package == p and path.startswith(start) for p, start in DROPPED_SCRIPTS):
             return ""
         if not has_fingerprint:
             return match[0]
@@ -151,7 +168,8 @@ def lazy_meta(prefix: str) -> str:
     """The `<meta>` that tells `assets/lazy_suites.js` where each lazy library's bundle is."""
     suites = {
         s.library: {"src": stamped_url(prefix, s.package, s.stamp(), s.bundle),
-                    "components": list(s.components)}
+                    "components": list(s.components), "onUse": s.on_use,
+                    "options": s.options or {}}
         for s in LAZY_SUITES
     }
     content = html.escape(json.dumps(suites, separators=(",", ":")), quote=True)

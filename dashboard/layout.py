@@ -6,12 +6,11 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-import dash_mantine_components as dmc
 from dash import Input, Output, State, ctx, html, no_update
 from sqlalchemy.orm import Session
 
 from dashboard import auth, ids
-from dashboard.components import date_input
+from dashboard.dates import date_input
 from dashboard.services import get_services
 from dashboard.state import QUERY_KEYS, parse_corte, query_from_search, resolve, version_notice
 
@@ -20,14 +19,6 @@ from dashboard.state import QUERY_KEYS, parse_corte, query_from_search, resolve,
 VERSION_PAGES = {"", "metas", "cronograma", "calidad", "alineacion", "presupuesto", "historial"}
 NAV_TOGGLER = "nav-toggler"  # the "Menú" button shown below 992 px
 NAV_COLLAPSE = "nav-collapse"  # what it folds: links, selectors, account
-
-# Mantine (the date inputs) in the dashboard's colours: the Flatly navy as primary colour, so the
-# chosen day is white on #2c3e50 (11:1), and Bootstrap's font.
-NAVY = ["#eef1f4", "#d5dbe1", "#aab6c2", "#7d8fa2", "#56697e", "#3d5166", "#2c3e50",
-        "#243342", "#1c2834", "#141d26"]
-MANTINE_THEME = {"primaryColor": "navy", "colors": {"navy": NAVY}, "primaryShade": 6,
-                 "fontFamily": "var(--bs-body-font-family)"}
-
 
 def account_menu() -> html.Div:
     """Who is signed in (and a way out), or a way in."""
@@ -101,26 +92,19 @@ def navbar() -> dbc.Navbar:
     )
 
 
-def frame() -> dmc.MantineProvider:
-    """The page frame. MantineProvider and DatesProvider serve the Spanish date inputs
-    (`components.date_input`) of the navbar and of the pages."""
-    return dmc.MantineProvider(
-        dmc.DatesProvider(
-            html.Div(
-                [navbar(),
-                 dbc.Container(dbc.Alert(id=ids.ALERT, is_open=False, dismissable=True,
-                                         color="danger", className="no-print"), fluid=True),
-                 dbc.Container(html.Div(id=ids.VERSION_NOTICE, hidden=True, role="status",
-                                        className="alert alert-warning version-notice py-2 mb-2"),
-                               fluid=True),
-                 dbc.Container(dash.page_container, fluid=True, className="page-body"),
-                 html.Div(id=ids.PRINT_DUMMY, hidden=True)],
-                lang="es-MX",
-            ),
-            # No weekend days: Mantine paints them in a light red (3.3:1 on white).
-            settings={"locale": "es", "firstDayOfWeek": 1, "weekendDays": []},
-        ),
-        theme=MANTINE_THEME,
+def frame() -> html.Div:
+    """The page frame: navbar, alert, version notice, the page. (The date inputs bring their own
+    Mantine providers: `dashboard/dates.py`.)"""
+    return html.Div(
+        [navbar(),
+         dbc.Container(dbc.Alert(id=ids.ALERT, is_open=False, dismissable=True,
+                                 color="danger", className="no-print"), fluid=True),
+         dbc.Container(html.Div(id=ids.VERSION_NOTICE, hidden=True, role="status",
+                                className="alert alert-warning version-notice py-2 mb-2"),
+                       fluid=True),
+         dbc.Container(dash.page_container, fluid=True, className="page-body"),
+         html.Div(id=ids.PRINT_DUMMY, hidden=True)],
+        lang="es-MX",
     )
 
 

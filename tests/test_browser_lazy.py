@@ -188,3 +188,42 @@ def test_a_repeat_visit_transfers_no_bundle(driver, live, findings):
         assert any("/plotly-tablero.min.js?" in r[0] for r in static), path
     assert fetched(driver, GRID_BUNDLE)[0][1] == 0 and fetched(driver, GRID_CHUNK)[0][1] == 0
     assert console_errors(driver) == []
+
+
+MANTINE_BUNDLE = "/dash_mantine_components.js"
+
+
+def test_mantine_arrives_only_when_a_date_is_pressed(driver, live):
+    open_summary(driver, live)
+    assert not fetched(driver, MANTINE_BUNDLE) and not fetched(driver, "polyfill@7.12.1.min.js")
+    # the fecha de corte reads as Mantine's input would, labelled, before Mantine is here
+    corte = driver.find_element(By.ID, "nav-corte")
+    assert corte.tag_name == "button" and corte.text == "21/11/2026"
+    assert corte.get_attribute("aria-haspopup") == "dialog"
+    assert "date-standin" in corte.get_attribute("class")
+    label = driver.find_element(By.CSS_SELECTOR, "label[for='nav-corte']")
+    assert label.text == "Fecha de corte"
+    assert corte.value_of_css_property("height") == "36px"
+    # pressed: Mantine is fetched once and its calendar opens, in Spanish, on the corte's month
+    corte.click()
+    dialog = wait_until(lambda: [d for d in driver.find_elements(By.CSS_SELECTOR, "[role=dialog]")
+                                 if "noviembre 2026" in d.text.lower()])
+    assert len(fetched(driver, MANTINE_BUNDLE)) == 1
+    assert fetched(driver, MANTINE_BUNDLE)[0][0].startswith(
+        "/_dash-component-suites/dash_mantine_components/_v/v2_")
+    weekdays = [th.text.lower() for th in dialog[0].find_elements(By.CSS_SELECTOR, "thead th")]
+    assert weekdays == ["lu", "ma", "mi", "ju", "vi", "sá", "do"]
+    # the real input took the stand-in's place, with the same id and date
+    real = driver.find_element(By.ID, "nav-corte")
+    assert "date-standin" not in (real.get_attribute("class") or "")
+    assert real.text == "21/11/2026"
+    # a day chosen changes the corte, as before
+    day = [b for b in dialog[0].find_elements(By.CSS_SELECTOR, "table button") if b.text == "3"]
+    day[0].click()
+    wait_for_text(driver, ".corte-date", "03/11/2026")
+    assert "corte=2026-11-03" in driver.current_url
+    # another page with date inputs draws Mantine's own at once (no second download)
+    driver.find_element(By.CSS_SELECTOR, ".navbar a.nav-link[href*='/presupuesto']").click()
+    wait_for_text(driver, ".page-title", "Presupuesto")
+    assert len(fetched(driver, MANTINE_BUNDLE)) == 1
+    assert console_errors(driver) == []

@@ -1,6 +1,6 @@
 """How the app's files reach the browser (dashboard.delivery), through Flask's test client: the
 index page leaves AG Grid and dash_table out and names every component suite by a versioned
-folder; static files are compressed once at a high level (zstd 19, brotli 11, gzip 9), kept on
+folder; static files are compressed once at a high level (brotli 11, zstd 19, gzip 9), kept on
 disk, and decompress to the very bytes of the file; pages and callbacks keep the fast level; and
 each kind of address gets its own Cache-Control."""
 
@@ -74,10 +74,22 @@ def without_end_id(page: bytes) -> bytes:
 def test_the_index_leaves_out_ag_grid_and_dash_table_and_names_where_they_are(client, index):
     sources = scripts(index)
     assert not [s for s in sources if "dash_ag_grid" in s or "dash_table" in s]
+    assert not [s for s in sources if "mantine" in s or "polyfill" in s]
     suites = lazy_suites(index)
-    assert set(suites) == {"dash_ag_grid", "dash_table"}
+    assert set(suites) == {"dash_ag_grid", "dash_table", "dash_mantine_components"}
     assert suites["dash_ag_grid"]["components"] == ["AgGrid"]
     assert suites["dash_table"]["components"] == ["DataTable"]
+    assert not suites["dash_ag_grid"]["onUse"] and not suites["dash_table"]["onUse"]
+    # Mantine waits until a date input is pressed, and is drawn in the dashboard's theme, Spanish
+    mantine = suites["dash_mantine_components"]
+    assert mantine["components"] == ["DatePickerInput"] and mantine["onUse"] is True
+    assert mantine["options"]["theme"]["primaryColor"] == "navy"
+    assert mantine["options"]["theme"]["colors"]["navy"][6] == "#2c3e50"
+    assert mantine["options"]["dates"] == {"locale": "es", "firstDayOfWeek": 1, "weekendDays": []}
+    assert SUITE.match(mantine["src"])["path"] == "dash_mantine_components.js"
+    assert client.get(mantine["src"]).status_code == 200
+    # the one global Dash's bundles still take from the polyfill left out
+    assert [s for s in sources if s.startswith("/assets/regenerator-runtime.js")]
     grid = SUITE.match(suites["dash_ag_grid"]["src"])
     assert grid["package"] == "dash_ag_grid" and grid["path"] == "dash_ag_grid.min.js"
     stamp = f"v{dash_ag_grid.__version__.replace('.', '_')}m"
@@ -98,7 +110,7 @@ def test_the_index_leaves_out_ag_grid_and_dash_table_and_names_where_they_are(cl
 
 def test_every_component_suite_is_asked_for_under_its_versioned_folder(client, index):
     suites = [s for s in scripts(index) if s.startswith("/_dash-component-suites/")]
-    assert len(suites) == 10  # polyfill, react, react-dom, prop-types, dbc, mantine, renderer…
+    assert len(suites) == 8  # react, react-dom, prop-types, dbc, html, dcc (2), renderer
     for src in suites:
         match = SUITE.match(src)
         assert match and STAMP.match(match["stamp"]), src
@@ -130,8 +142,8 @@ def test_the_versioned_folders_serve_only_what_dash_registered(client, index):
 
 
 @pytest.mark.parametrize(("accept", "encoding", "level"), [
-    (CHROMIUM["Accept-Encoding"], "zstd", lambda d: zstd.compress(d, 19)),
-    ("gzip, deflate, br", "br", lambda d: brotli.compress(d, quality=11)),
+    (CHROMIUM["Accept-Encoding"], "br", lambda d: brotli.compress(d, quality=11)),
+    ("gzip, deflate, zstd", "zstd", lambda d: zstd.compress(d, 19)),
     ("gzip", "gzip", None),
 ])
 def test_bundles_are_compressed_hard_and_decompress_to_the_file(client, index, accept, encoding,
@@ -158,20 +170,20 @@ def test_assets_are_compressed_hard_too(client, index):
     url = next(s for s in scripts(index) if s.startswith("/assets/plotly-locale-es.js"))
     source = (Path(delivery.__file__).parent / "assets" / "plotly-locale-es.js").read_bytes()
     response = client.get(url, headers=CHROMIUM)
-    assert response.headers["Content-Encoding"] == "zstd"
-    assert response.data == zstd.compress(source, 19)
-    assert zstd.decompress(response.data) == source
+    assert response.headers["Content-Encoding"] == "br"
+    assert response.data == brotli.compress(source, quality=11)
+    assert brotli.decompress(response.data) == source
 
 
 def test_a_compressed_file_is_kept_on_disk_and_served_from_there(app, client, index):
     url = suite_url(index, "html/dash_html_components.min.js")
     first = client.get(url, headers=CHROMIUM)
-    assert first.headers["Content-Encoding"] == "zstd"
+    assert first.headers["Content-Encoding"] == "br"
     folder = app.server.extensions["tablero_poa"].settings.data_dir / "cache" / "comprimidos"
     kept = [p for p in folder.iterdir() if p.read_bytes() == first.data]
     assert len(kept) == 1
     # the next answer is read from the kept copy, not compressed again
-    marker = zstd.compress(b"/* copia guardada */", 3)
+    marker = brotli.compress(b"/* copia guardada */", quality=3)
     kept[0].write_bytes(marker)
     second = client.get(url, headers=CHROMIUM)
     assert second.data == marker

@@ -14,7 +14,7 @@ import dash_mantine_components as dmc
 import pytest
 from dash import dcc, html
 
-from dashboard import components, ids, layout
+from dashboard import components, dates, ids, layout
 from dashboard.app import create_app
 from dashboard.views import SEMAFORO_COLORS
 from loaders.settings import Settings
@@ -66,7 +66,7 @@ def test_the_navbar_has_native_selects_and_a_spanish_date_input(app):
         tree = layout.frame()
     parts = list(walk(tree))
     by_id = {c.id: c for c in parts if isinstance(getattr(c, "id", None), str)}
-    assert isinstance(tree, dmc.MantineProvider)
+    assert isinstance(tree, html.Div) and tree.lang == "es-MX"
     assert isinstance(by_id[ids.POA], dbc.Select) and isinstance(by_id[ids.VERSION], dbc.Select)
     corte = by_id[ids.CORTE]
     assert isinstance(corte, dmc.DatePickerInput)
@@ -74,8 +74,9 @@ def test_the_navbar_has_native_selects_and_a_spanish_date_input(app):
     assert corte.ariaLabels["previousMonth"] == "Mes anterior"
     # Dash's dropdown (aria-hidden focus target) and its English date picker are gone
     assert not [c for c in parts if isinstance(c, dcc.Dropdown | dcc.DatePickerSingle)]
-    providers = [c for c in parts if isinstance(c, dmc.DatesProvider)]
-    assert providers and providers[0].settings["locale"] == "es"
+    # no MantineProvider in the page: the date input brings its own, Spanish (dashboard.dates)
+    assert not [c for c in parts if isinstance(c, dmc.MantineProvider | dmc.DatesProvider)]
+    assert dates.DATES_SETTINGS == {"locale": "es", "firstDayOfWeek": 1, "weekendDays": []}
     # every selector has a visible label tied to it
     labels = {c.htmlFor: c.children for c in parts if isinstance(c, html.Label)}
     assert labels == {ids.POA: "POA", ids.VERSION: "Versión", ids.CORTE: "Fecha de corte"}
@@ -150,7 +151,7 @@ def test_theme_colours_reach_aa_contrast():
     assert contrast(text, flatly["--bs-warning"]) >= 4.5  # warning: dark text on orange
     css = (ASSETS / "tablero_accesible.css").read_text(encoding="utf-8")
     text_rules = re.findall(r"(\.text-warning|placeholder|weekday) \{ color: (#\w{6})", css)
-    assert len(text_rules) == 3  # warning text, the date's placeholder, the calendar's weekdays
+    assert len(text_rules) == 4  # warning text, the date's placeholder (Mantine and stand-in), weekdays
     for rule, colour in text_rules:
         assert contrast(colour, white) >= 4.5, rule
 

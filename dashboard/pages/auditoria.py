@@ -15,7 +15,8 @@ from dash import Input, Output, html
 from sqlalchemy.orm import Session
 
 from dashboard import auth
-from dashboard.components import date_input, stacked
+from dashboard.components import stacked
+from dashboard.dates import date_input
 from dashboard.services import get_services
 from loaders.store.accounts import list_users
 from loaders.store.audit import ACTION_LABELS, AuditFilter, AuditRow, audit_entries

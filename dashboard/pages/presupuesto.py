@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 
 from dashboard import auth, ids
 from dashboard.components import (
-    date_input,
     empty_state,
     graph,
     page_header,
@@ -22,6 +21,7 @@ from dashboard.components import (
     severity_badge,
     stacked,
 )
+from dashboard.dates import date_input
 from dashboard.figures import budget as budget_figures
 from dashboard.services import get_services
 from dashboard.state import PageData, page_data, query_from_search

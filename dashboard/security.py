@@ -35,6 +35,16 @@ HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
 
+# Scripts, style sheets, icons and fonts served as files (`CACHEABLE`) are never documents: the
+# headers that only documents obey (the policy, framing, opener, permissions, referrer) would
+# be bytes sent for nothing on each of the ~35 files of a first visit (about 1 KiB each, 25 KiB
+# in all over a 4 Mbit/s line). They keep `nosniff` (a script must be served as one) and HSTS.
+SUBRESOURCE_TYPES = frozenset({
+    "application/javascript", "text/javascript", "text/css", "image/x-icon",
+    "image/vnd.microsoft.icon", "image/png", "font/woff", "font/woff2", "application/json",
+})
+SUBRESOURCE_HEADERS = ("X-Content-Type-Options",)
+
 # Every directive but script-src, whose hashes depend on the app.
 POLICY = {
     "default-src": "'self'",
@@ -60,15 +70,27 @@ def register(app: dash.Dash) -> None:
     """Add the headers to every Flask response of `app` (pages, callbacks, files, errors)."""
     @app.server.after_request
     def add_security_headers(response: flask.Response) -> flask.Response:
+        settings = get_services().settings
+        if is_subresource(response):
+            for name in SUBRESOURCE_HEADERS:
+                response.headers[name] = HEADERS[name]
+            if settings.secure_cookies:
+                response.headers["Strict-Transport-Security"] = HSTS
+            return response
         for name, value in HEADERS.items():
             response.headers[name] = value
         # csp_hashes() also moves callbacks registered with `dash.clientside_callback` into the
         # app, as Dash's own index page does.
         response.headers["Content-Security-Policy"] = content_security_policy(app.csp_hashes())
-        settings = get_services().settings
         if settings.secure_cookies:  # served over HTTPS: browsers must never come back over HTTP
             response.headers["Strict-Transport-Security"] = HSTS
         if not settings.public_read and not flask.request.path.startswith(CACHEABLE):
             # Closed reading: no page, callback answer or download stays in a cache.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+def is_subresource(response: flask.Response) -> bool:
+    """A script, style sheet, icon or font file (never a page, an SVG or a download)."""
+    return (flask.request.path.startswith(CACHEABLE)
+            and response.mimetype in SUBRESOURCE_TYPES)

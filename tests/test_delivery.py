@@ -238,7 +238,9 @@ def test_versioned_addresses_are_cached_for_a_year_and_never_revalidated(client,
         lazy_suites(index)["dash_ag_grid"]["src"],
         *[s for s in scripts(index) if s.startswith("/assets/")],
         re.search(r'<link rel="stylesheet" href="(/assets/tablero\.css\?m=[^"]+)"', index)[1],
-        re.search(r'href="(/_favicon\.ico\?v=[^"]+)"', index)[1],
+        # the dashboard's own small icon (.ci/vendor/favicon.py), not Dash's 15 KB one
+        re.search(r'<link rel="icon" type="image/x-icon" href="(/assets/favicon\.ico\?m=[^"]+)"',
+                  index)[1],
         # Dash's own fingerprinted names still work, and are as final
         "/_dash-component-suites/dash/dcc/dash_core_components.v4_4_1m1.js",
     ]

@@ -130,7 +130,8 @@ class Dash(dash.Dash):
     def interpolate_index(self, **kwargs) -> str:
         prefix = self.config.requests_pathname_prefix
         kwargs["scripts"] = index_scripts(kwargs.get("scripts", ""), prefix)
-        kwargs["metas"] = kwargs.get("metas", "") + lazy_meta(prefix)
+        kwargs["metas"] = (kwargs.get("metas", "") + lazy_meta(prefix)
+                           + preload_links(kwargs["scripts"]))
         return super().interpolate_index(**kwargs)
 
 
@@ -162,6 +163,22 @@ def index_scripts(scripts: str, prefix: str) -> str:
         return f'<script src="{url}"></script>' + ("\n" if match[0].endswith("\n") else "")
 
     return _SUITE_SCRIPT.sub(move, scripts)
+
+
+# webpack chunks every page with a chart needs, asked for by dcc only once a graph is drawn
+# (after the layout and the callbacks): named in the index, they arrive with the bundles.
+PRELOADED_CHUNKS = (("dcc/dash_core_components.js", "dcc/async-graph.js"),)
+
+
+def preload_links(scripts: str) -> str:
+    """`<link rel="preload">` for `PRELOADED_CHUNKS`, beside their bundle's stamped address."""
+    links = []
+    for bundle, chunk in PRELOADED_CHUNKS:
+        match = re.search(r'<script src="([^"]*/)' + re.escape(bundle) + '"', scripts)
+        if match:
+            href = html.escape(match[1] + chunk, quote=True)
+            links.append(f'\n<link rel="preload" as="script" href="{href}">')
+    return "".join(links)
 
 
 def lazy_meta(prefix: str) -> str:

@@ -227,3 +227,21 @@ def test_mantine_arrives_only_when_a_date_is_pressed(driver, live):
     wait_for_text(driver, ".page-title", "Presupuesto")
     assert len(fetched(driver, MANTINE_BUNDLE)) == 1
     assert console_errors(driver) == []
+
+
+def test_the_preloaded_graph_chunk_is_fetched_once_and_used(driver, live):
+    open_summary(driver, live)
+    chunk = fetched(driver, "/dcc/async-graph.js")
+    assert len(chunk) == 1 and chunk[0][1] > 0
+    # preloaded with the bundles, not after the callbacks: it starts before the layout is asked
+    starts = driver.execute_script("""
+      const t = {};
+      for (const e of performance.getEntriesByType('resource')) {
+        const name = e.name.split('?')[0];
+        if (name.endsWith('/dcc/async-graph.js')) t.chunk = e.startTime;
+        if (name.endsWith('/_dash-layout')) t.layout = e.startTime;
+      }
+      return t;""")
+    assert starts["chunk"] < starts["layout"]
+    logs = [e["message"] for e in driver.get_log("browser")]
+    assert not [m for m in logs if "preload" in m.lower()]  # no «preloaded but not used»

@@ -287,3 +287,12 @@ def test_closed_reading_keeps_pages_out_of_caches_but_not_bundles(tmp_path):
         assert anonymous.status_code == 200
     finally:
         closed.server.extensions["tablero_poa"].engine.dispose()
+
+
+def test_the_graph_chunk_is_named_in_the_index_beside_its_bundle(client, index):
+    links = re.findall(r'<link rel="preload" as="script" href="([^"]+)">', index)
+    dcc = SUITE.match(suite_url(index, "dcc/dash_core_components.js"))
+    assert links == [f"/_dash-component-suites/dash/_v/{dcc['stamp']}/dcc/async-graph.js"]
+    response = client.get(links[0], headers=CHROMIUM)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"

@@ -120,7 +120,8 @@ def run(reps: int = 9, warmup: int = 2, *, municipios: int = 50, areas: int = 25
     with tempfile.TemporaryDirectory(prefix="bench-estado-") as tmp:
         db = Path(tmp) / "estado.sqlite3"
         shutil.copy2(source, db)
-        settings = Settings(data_dir=Path(tmp) / "data", database_url=f"sqlite:///{db}")
+        settings = Settings(data_dir=Path(tmp) / "data", database_url=f"sqlite:///{db}",
+                            response_cache=False)  # computed each time (see pages.run)
         app = new_app(settings)
         engine = app.server.extensions["tablero_poa"].engine
         with Session(engine) as session:

@@ -273,7 +273,9 @@ def _second_version(app: dash.Dash) -> None:
 
 def run(reps: int = 15, warmup: int = 3, *, log=print) -> list[Measurement]:
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
-        settings = Settings(data_dir=Path(tmp) / "data")
+        # The page answers are computed, not read from the shared cache of answers (which the
+        # `concurrencia` group measures): the same request repeated would be a cache hit.
+        settings = Settings(data_dir=Path(tmp) / "data", response_cache=False)
         app = new_app(settings)
         _second_version(app)
         client = app.server.test_client()

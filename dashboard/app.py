@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 
 import sample_data
 from dashboard import (
+    api,
     auth,
     delivery,
     downloads,
     feedback,
     layout,
+    open_data,
     request_limits,
     response_cache,
     security,
@@ -130,6 +132,8 @@ def create_app(settings: Settings | None = None) -> dash.Dash:
     app.server.config["MAX_CONTENT_LENGTH"] = int(settings.max_file_mb * MB * 4 / 3 + MB)
     downloads.register_routes(app.server)
     report_routes.register_routes(app.server)  # the Informe para cabildo (PDF, Excel)
+    open_data.register_routes(app.server)  # datos abiertos (ZIP) and the JSON API
+    api.register_routes(app.server)
     security.register(app)
     response_cache.register(app)  # page answers kept for all workers; after the gate
     app.layout = layout.frame

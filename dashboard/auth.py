@@ -56,6 +56,7 @@ CALLBACK_PATH = "/_dash-update-component"
 # Static files the sign-in page itself needs; they hold no data.
 OPEN_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 DASH_JSON = ("/_dash-layout", "/_dash-dependencies", "/_reload-hash", CALLBACK_PATH)
+API_PREFIX = "/api/"  # the JSON API (dashboard.api): refused with JSON too, never redirected
 # Placeholders people copy from examples; refused as a production secret.
 KNOWN_SECRETS = {"", "secret", "changeme", "cambiame", "cambia-esta-clave", "dev", "development"}
 MIN_SECRET = 32
@@ -272,7 +273,7 @@ def _gate(app: dash.Dash):
         return None
     if settings.public_read or user is not None:
         return None
-    if path in DASH_JSON:
+    if path in DASH_JSON or path.startswith(API_PREFIX):
         return _refuse(401, "Ingrese con su cuenta para consultar el tablero.")
     target = flask.request.full_path.rstrip("?")
     return flask.redirect(app.get_relative_path(LOGIN_PATH) + "?" + urlencode({"siguiente": target}))

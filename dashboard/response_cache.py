@@ -8,7 +8,8 @@ figures) is kept under a key made of:
 - the request's body, byte for byte: which callback, the page (`pathname`), the address's query
   (`?poa=…&version=…&corte=…`, filters) and every input and state;
 - `data_revision`: how many rows, and the newest id and time, of the tables these pages read
-  that can grow — POAs (`plan`), versions, spending workbooks and budget movements. Those tables
+  that can grow — POAs (`plan`), versions, spending workbooks, budget movements and aclaraciones
+  of findings (`finding_note`, shown on Calidad). Those tables
   are only ever inserted into (the database refuses UPDATE and DELETE on versions, movements and
   spending imports; nothing updates or deletes a POA), so their count grows with every commit
   and a new version or a new movement gives a new key at once, whichever worker stored it. It
@@ -66,7 +67,7 @@ from sqlalchemy import func, select
 from dashboard import auth, ids
 from dashboard.services import get_services
 from loaders.settings import Settings
-from loaders.store.schema import MovementRow, Plan, SpendingImport, Version
+from loaders.store.schema import FindingNote, MovementRow, Plan, SpendingImport, Version
 
 EXTENSION = "tablero_poa_response_cache"
 DIRECTORY = Path("cache") / "respuestas"  # inside POA_DATA_DIR
@@ -110,7 +111,7 @@ log = logging.getLogger(__name__)
 
 def _revision_query():
     columns = []
-    for model in (Plan, Version, SpendingImport, MovementRow):
+    for model in (Plan, Version, SpendingImport, MovementRow, FindingNote):
         table = model.__table__
         columns += [select(func.count()).select_from(table).scalar_subquery(),
                     select(func.max(table.c.id)).scalar_subquery()]
@@ -124,8 +125,9 @@ REVISION = _revision_query()
 
 
 def data_revision() -> tuple:
-    """Counts, newest ids and newest times of the POAs, versions, spending workbooks and
-    movements: it changes with every row stored (see the module's docstring)."""
+    """Counts, newest ids and newest times of the POAs, versions, spending workbooks,
+    movements and aclaraciones: it changes with every row stored (see the module's
+    docstring)."""
     with get_services().engine.connect() as conn:
         return tuple(conn.execute(REVISION).one())
 

@@ -1,5 +1,6 @@
-"""What the Resumen page says in words: the progress sentence, the budget's execution and the
-changes since the previous version. Pure functions of plain data (no I/O, no Dash).
+"""What the Resumen page says in words: the progress sentence, the budget's execution, the
+changes since the previous version and the findings corrected and new since it. Pure functions of
+plain data (no I/O, no Dash).
 
 Numbers are written as the page shows them: percentages with one decimal (`fmt_pct`), gaps in
 *puntos* computed from the two percentages as shown (so the reader can check the subtraction),
@@ -202,3 +203,30 @@ def previous_version(versions: Sequence[VersionInfo], version_id: int | None) ->
         return None
     earlier = [v for v in versions if v.plan_id == current.plan_id and v.number < current.number]
     return max(earlier, key=lambda v: v.number, default=None)
+
+
+# ---- findings followed up since the previous version ---------------------------------------------
+
+
+def followup_sentence(corrected: int, new: int) -> str:
+    """«3 hallazgos corregidos, 2 nuevos desde la versión anterior»; «1 hallazgo corregido,
+    ninguno nuevo…», «Ningún hallazgo corregido ni nuevo…». Only for a version with a previous
+    one (a first version has nothing to compare)."""
+    since = "desde la versión anterior"
+    if corrected == 0 and new == 0:
+        return f"Ningún hallazgo corregido ni nuevo {since}"
+    head = ("Ningún hallazgo corregido" if corrected == 0
+            else plural(corrected, "hallazgo corregido", "hallazgos corregidos"))
+    tail = ("ninguno nuevo" if new == 0
+            else f"{new}{NBSP}{'nuevo' if new == 1 else 'nuevos'}")
+    return f"{head}, {tail} {since}"
+
+
+def first_version_findings(n: int) -> str:
+    """What a POA's first version says of its findings: «sus 36 hallazgos son nuevos», «su único
+    hallazgo es nuevo», «no tiene hallazgos» (after «Primera versión del POA: »)."""
+    if n == 0:
+        return "no tiene hallazgos"
+    if n == 1:
+        return "su único hallazgo es nuevo"
+    return f"sus {n:,} hallazgos son nuevos"

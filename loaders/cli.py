@@ -1,4 +1,4 @@
-"""`python -m loaders check|import|versions|import-dir|synth|plantilla`: the loader's command line
+"""`python -m loaders check|import|versions|import-dir|synth|plantilla|exportar`: the loader's command line
 (a public contract)."""
 
 from __future__ import annotations
@@ -84,6 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="Indica el área si el libro no la dice; en un libro con los POA de "
                      "varias áreas, guarda sólo la de ese nombre (si no, guarda cada una).")
     imp.add_argument("--mapa", type=Path, default=None, help=MAP_HELP)
+    imp.add_argument("--justificacion", default=None, metavar="TEXTO",
+                     help="Motivo de las reprogramaciones (cambios de meta anual, meta "
+                     "programada, inicio o fin contra la versión anterior), uno para todas. Sin "
+                     "él se guardan «Sin justificación» y se avisa en la salida de errores.")
     sub.add_parser("versions", help="Lista los POA y sus versiones guardadas.")
     plantilla = sub.add_parser(
         "plantilla", help="Escribe la plantilla oficial del POA de un área (su versión vigente).",
@@ -140,6 +144,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "o POA_DATA_DIR).")
     synth.add_argument("--as-of", type=_date, default=None, help="Fecha de corte al importar.")
     synth.add_argument("--user", default="sintetico", help="Quién carga los archivos al importar.")
+    exportar = sub.add_parser(
+        "exportar", help="Escribe los datos abiertos (CSV, JSON y diccionario) de los POA reales.",
+        description="Escribe, a una fecha de corte, un renglón por POA (su versión vigente a esa "
+        "fecha), sus actividades con avance y semáforo, el EAEPE por partida y el resumen de "
+        "hallazgos, en CSV y en JSON, con el diccionario LEEME.md. Nunca incluye los POA de "
+        "ejemplo ni los sintéticos. Un destino que termina en .zip se escribe como ZIP; otro, "
+        "como carpeta.",
+    )
+    exportar.add_argument("target", type=Path, metavar="ZIP_O_CARPETA")
+    exportar.add_argument("--corte", default=None, help="Fecha de corte (AAAA-MM-DD; hoy por "
+                          "omisión).")
     return parser
 
 
@@ -200,12 +215,14 @@ def cmd_check(args, settings: Settings) -> int:
 
 
 def cmd_import(args, settings: Settings) -> int:
+    from loaders.check.reprogramming import CLI_NO_JUSTIFICATION, clean_motivo
     from loaders.imports import areas_in, import_workbook
     from loaders.store.engine import create_schema, make_engine
     from loaders.store.errors import storage_errors
     from loaders.store.versions import AlreadyImported
 
     mapping = _mapping(args.mapa)
+    justification = clean_motivo(args.justificacion)
     engine = make_engine(settings=settings)
     data = _read(args.file, settings)
     areas = areas_in(data, settings, file_name=args.file.name)
@@ -222,11 +239,15 @@ def cmd_import(args, settings: Settings) -> int:
                 stored = import_workbook(
                     engine, data, settings, file_name=args.file.name, uploaded_by=args.user,
                     as_of=args.as_of or date.today(), year=args.year, identity=identity, area=area,
-                    mapping=mapping,
+                    mapping=mapping, justification=justification or CLI_NO_JUSTIFICATION,
                 )
             except AlreadyImported as exc:
                 print(prefix + str(exc))
                 continue
+            if not justification:  # a check never stops a CLI import: it says so instead
+                for r in stored.reprogrammings:
+                    print(f"{prefix}Aviso: reprogramación sin justificación: {r.description} "
+                          "(indíquela con --justificacion).", file=sys.stderr)
             errors = sum(1 for f in stored.findings if f.severity == "error")
             print(
                 f"{prefix}Guardada la versión {stored.number} (id {stored.version_id}) con "
@@ -375,9 +396,58 @@ def cmd_plantilla(args, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in Spanish."""
+    import errno
+
+    reasons = {
+        errno.EACCES: "no hay permiso de escritura", errno.EPERM: "no hay permiso de escritura",
+        errno.EROFS: "el disco es de sólo lectura", errno.ENOSPC: "el disco está lleno",
+        errno.ENOENT: "la carpeta no existe", errno.ENOTDIR: "una parte de la ruta es un archivo",
+        errno.EISDIR: "ya existe una carpeta con ese nombre",
+        errno.EEXIST: "ya existe un archivo con ese nombre",
+    }
+    return reasons.get(exc.errno, exc.strerror or str(exc))
+
+
+def cmd_exportar(args, settings: Settings) -> int:
+    from loaders.export.files import is_zip, write
+    from loaders.export.rows import open_data
+    from loaders.store.engine import create_schema, make_engine
+    from loaders.store.errors import storage_errors
+    from loaders.text import fmt_date
+
+    try:
+        as_of = date.fromisoformat(args.corte) if args.corte else date.today()
+    except ValueError:
+        print(f"Fecha de corte inválida «{args.corte}»: use AAAA-MM-DD.", file=sys.stderr)
+        return EXIT_USAGE
+    engine = make_engine(settings=settings)
+    try:
+        with storage_errors():
+            create_schema(engine)
+        data = open_data(engine, as_of, settings)
+    finally:
+        engine.dispose()
+    try:
+        write(data, args.target)
+    except OSError as exc:
+        print(f"No se pudo escribir «{args.target}»: {_os_reason(exc)}.", file=sys.stderr)
+        return EXIT_USAGE
+    n = data.examples_left_out
+    left_out = ("" if not n else "; 1 POA de ejemplo o sintético no se incluye" if n == 1
+                else f"; {n:,} POA de ejemplo o sintéticos no se incluyen")
+    print(f"Datos abiertos al {fmt_date(as_of)} escritos en {args.target} "
+          f"({'ZIP' if is_zip(args.target) else 'carpeta'}): {data.plans:,} POA, "
+          f"{len(data.rows['actividades']):,} actividades, {len(data.rows['presupuesto']):,} "
+          f"partidas{left_out}.")
+    return EXIT_OK
+
+
 COMMANDS = {
     "check": cmd_check, "import": cmd_import, "versions": cmd_versions,
     "import-dir": cmd_import_dir, "synth": cmd_synth, "plantilla": cmd_plantilla,
+    "exportar": cmd_exportar,
 }
 
 

@@ -35,6 +35,10 @@ CODES = {
     # The official template issued by the tablero (loaders.read.template):
     "TEMPLATE_OUTDATED": "warning",
     "TEMPLATE_OTHER_AREA": "warning",
+    # Reprogramaciones: a goal lowered between a version and the previous one
+    # (loaders.check.reprogramming):
+    "GOAL_LOWERED_AFTER_END": "warning",
+    "GOAL_LOWERED_TO_ACHIEVED": "warning",
 }
 CODE_TITLES = {
     "PCT_MISMATCH": "Porcentaje que no cuadra con los números",
@@ -63,6 +67,8 @@ CODE_TITLES = {
     "FILLS_NOT_READ": "Meses marcados sólo con color que no se pudieron leer",
     "TEMPLATE_OUTDATED": "Plantilla oficial de una versión anterior",
     "TEMPLATE_OTHER_AREA": "Plantilla oficial de otra área",
+    "GOAL_LOWERED_AFTER_END": "Meta reducida después de terminar su periodo",
+    "GOAL_LOWERED_TO_ACHIEVED": "Meta reducida a lo ya alcanzado",
 }
 
 BUDGET_CODES = {

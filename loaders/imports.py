@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import Engine
 
 from loaders.check.poa import check_document
+from loaders.check.reprogramming import Justification
 from loaders.contained import run_contained
 from loaders.mapping import ColumnMap, normalise
 from loaders.model import Finding, PlanIdentity, PoaDocument
@@ -83,9 +84,10 @@ def import_workbook(
     identity: dict[str, object] | None = None,
     area: str | None = None,
     mapping: ColumnMap | None = None,
+    justification: Justification = None,
 ) -> StoredVersion:
     """Read, check and store a workbook (the área `area` of a workbook of several) in one
-    transaction.
+    transaction; `justification` is the motivo of its reprogramaciones (`save_upload`).
 
     Raises NotAPoaWorkbook, AlreadyImported or StorageUnavailable; then nothing is stored.
     """
@@ -94,7 +96,7 @@ def import_workbook(
         mapping=mapping,
     )
     upload.findings.extend(template_findings(engine, upload))  # an official template's cover
-    return save_upload(engine, upload, uploaded_by=uploaded_by)
+    return save_upload(engine, upload, uploaded_by=uploaded_by, justification=justification)
 
 
 def import_spending(

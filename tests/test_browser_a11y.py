@@ -39,7 +39,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Every page, and the account that may see it (None: a visitor who has not signed in).
 PAGES = {
     "/": None, "/metas": None, "/cronograma": None, "/calidad": None, "/alineacion": None,
-    "/presupuesto": None, "/municipio": None, "/estado": None, "/historial": None,
+    "/presupuesto": None, "/municipio": None, "/estado": None, "/historial": None, "/datos": None,
     "/carga": "planeacion", "/plantilla": "planeacion", "/auditoria": "admin",
 }
 # Violations still left, by page: (rule, CSS selector axe reports). Each is named here, never

@@ -108,6 +108,8 @@ def test_monthly_update_preview_save_history_and_original_download(driver, live,
     ]
     findings = driver.find_element(By.ID, "carga-findings").text
     assert "Cronograma!I7" in findings
+    # activity 5's fin moved: a reprogramación, saved with its justification
+    driver.find_element(By.ID, "carga-justification").send_keys("Se amplió el plazo.")
     driver.find_element(By.ID, "carga-save").click()
     wait_for_text(driver, "#carga-saved", "Guardada la versión 2")
     assert driver.find_element(By.CSS_SELECTOR, "#carga-saved a[href*='/historial?poa=']")

@@ -34,7 +34,7 @@ def test_a_save_while_another_writer_holds_the_lock_says_try_again(tmp_path, sam
     values = {
         "carga-save": 1, "carga-municipio": "Sombrerete",
         "carga-direccion": "Desarrollo Social", "carga-area": "Migrantes y Ex braceros",
-        "carga-year": 2026,
+        "carga-year": 2026, "carga-justification": None,
         "carga-stage": {"token": token, "file": "poa.xlsx", "area": None, "notice": None},
     }
     for item in body["inputs"] + body["state"]:

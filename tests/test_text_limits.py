@@ -42,6 +42,8 @@ INTERNAL = {
     "user_account.username", "user_account.password_hash", "user_account.role",
     "user_account.session_stamp", "movement.momento", "movement.source",
     "staged_upload.token", "staged_upload.sha256",
+    "reprogramming.field",  # "goal" | "programmed" | "start" | "end", from loaders.check
+    "finding_note.code",  # a stored finding's code: notes.add_note refuses any other
 }
 
 

@@ -19,9 +19,16 @@ from dash import ALL, Input, Output, State, dcc, html, no_update
 from sqlalchemy.orm import Session
 
 from dashboard import auth
-from dashboard.components import SEVERITY_COLORS, SEVERITY_WORDS, pct, severity_badge
+from dashboard.components import (
+    SEVERITY_COLORS,
+    SEVERITY_WORDS,
+    pct,
+    scroll_region,
+    severity_badge,
+)
 from dashboard.services import get_services
 from loaders.check.diff import compare
+from loaders.check.reprogramming import MOTIVO_LIMIT, clean_motivo, unjustified
 from loaders.errors import NotAPoaWorkbook, StorageUnavailable
 from loaders.imports import area_fingerprint, prepare_upload
 from loaders.mapping import FIELD_LABELS, IGNORE
@@ -32,6 +39,7 @@ from loaders.report import mapping_questions, reading_summary
 from loaders.store import staging
 from loaders.store.mappings import Profile, list_profiles, profile_for, remove_profile
 from loaders.store.queries import load_version, plan_for_identity
+from loaders.store.reprogramming import Pending, against_latest
 from loaders.store.versions import AlreadyImported, Upload, find_duplicate, save_upload
 from loaders.template_diff import comparison_version
 from loaders.template_diff import upload_findings as template_findings
@@ -55,6 +63,11 @@ MAP_SELECT = "carga-map"  # one per header: {"type": MAP_SELECT, "key": header k
 MAPPING = "carga-mapping"
 AUTO = "auto"  # the selector's value for "the reader decides"
 PROFILES = "carga-profiles"
+REPROGRAMMINGS = "carga-reprogrammings"  # the goal and date changes, first in the preview
+JUSTIFICATION = "carga-justification"  # their motivo, one for all, right above «Guardar»
+JUSTIFICATION_BOX = "carga-justification-box"
+NO_JUSTIFICATION_REFUSAL = ("No se guardó: escriba la justificación de las reprogramaciones "
+                            "(por qué cambian las metas o las fechas) junto a «Guardar versión».")
 PROFILE_REMOVE = "carga-profile-remove"  # {"type": PROFILE_REMOVE, "id": profile id}
 # How the preview says where a column's field came from (loaders.read.tables.Column.source).
 SOURCE_WORDS = {
@@ -173,10 +186,51 @@ def changes_view(upload: Upload) -> html.Div:
     ])
 
 
-def _findings_view(upload: Upload) -> html.Div:
+def _pending(upload: Upload) -> Pending:
+    """The reprogramaciones saving this upload would record (against its POA's latest version)
+    and their findings."""
+    with Session(get_services().engine) as session:
+        plan = plan_for_identity(session, upload.doc.plan)
+        return against_latest(session, plan.id if plan else None, upload.doc, upload.as_of)
+
+
+def reprogrammings_view(found: Pending) -> html.Div:
+    """First in the preview: each change of a meta anual, meta programada, inicio or fin against
+    the POA's latest version; «Guardar» needs their justification."""
+    items = found.check.reprogrammings
+    if not items or found.previous is None:
+        return html.Div(id=REPROGRAMMINGS)
+    v = found.previous
+    return html.Div(dbc.Alert([
+        html.H3(f"Reprogramaciones ({len(items)})", className="h5"),
+        html.P(f"Cambian metas o fechas contra la versión {v.number} del "
+               f"{fmt_date(v.uploaded_at)}. Para guardar, escriba por qué en «Justificación de "
+               "las reprogramaciones», junto a «Guardar versión»; quedará registrado con su "
+               "cuenta como quien lo aprobó.", className="mb-2"),
+        html.Ul([html.Li(r.description) for r in items], id="carga-reprogramming-list",
+                className="reprogramming-list mb-0"),
+    ], color="warning", className="mb-3"), id=REPROGRAMMINGS)
+
+
+def justification_view(found: Pending) -> html.Div:
+    """The motivo of the reprogramaciones, one text for all (hidden when there are none)."""
+    count = len(found.check.reprogrammings) if found.previous is not None else 0
+    return html.Div([
+        dbc.Label(f"Justificación de las reprogramaciones ({count}, obligatoria)",
+                  html_for=JUSTIFICATION, className="fw-bold"),
+        dbc.Textarea(id=JUSTIFICATION, maxLength=MOTIVO_LIMIT, rows=3,
+                     placeholder="Por qué cambian las metas o las fechas, y quién lo acordó "
+                                 "(oficio, acta, fecha)."),
+        dbc.FormFeedback(NO_JUSTIFICATION_REFUSAL, type="invalid", id=JUSTIFICATION + "-feedback"),
+        html.Div("Un texto para todas las reprogramaciones de esta versión. Se guarda con la "
+                 "versión, a nombre de su cuenta.", className="form-text"),
+    ], id=JUSTIFICATION_BOX, hidden=not count, className="mb-3")
+
+
+def _findings_view(findings: list) -> html.Div:
     groups = []
     for severity, word in SEVERITY_WORDS.items():
-        group = [f for f in upload.findings if f.severity == severity]
+        group = [f for f in findings if f.severity == severity]
         if not group:
             continue
         groups.append(html.Details([
@@ -239,11 +293,11 @@ def mapping_view(upload: Upload, notice: str | None) -> html.Div:
             html.P("Cambie el campo de una columna y el libro se vuelve a leer al momento. Lo que "
                    "elija se guarda con la versión y como mapeo del área: el próximo libro del "
                    "área con el mismo acomodo se lee igual.", className="small text-muted mt-2"),
-            html.Div(dbc.Table([
+            scroll_region(dbc.Table([
                 html.Thead(html.Tr([html.Th(h) for h in (
                     "Dónde", "Encabezado", "Ejemplos", "Campo")])),
                 html.Tbody(rows)], size="sm", className="align-middle mapping-table"),
-                className="table-responsive"),
+                "Columnas leídas (se desplaza a los lados)"),
         ], open=bool(questions or upload.mapping), id=MAPPING, className="mb-3"),
     ])
 
@@ -262,6 +316,8 @@ def questions_view(upload: Upload, notice: str | None) -> list:
 
 def preview_body(upload: Upload, area: str | None, notice: str | None = None) -> html.Div:
     doc = upload.doc
+    found = _pending(upload)
+    findings = [*upload.findings, *(f for f in found.check.findings if f not in upload.findings)]
     plan = doc.plan
     field = {
         "municipio": plan.municipio, "direccion": plan.direccion, "area": plan.area,
@@ -300,24 +356,28 @@ def preview_body(upload: Upload, area: str | None, notice: str | None = None) ->
                    else [html.Span(id=AREA, hidden=True)]), className="h4"),
         html.P("Revise los datos. Nada se guarda hasta que pulse «Guardar versión». Complete "
                "municipio, dirección, área o año si el libro no los dice.", className="text-muted"),
+        reprogrammings_view(found),
         *questions_view(upload, notice),
         identity_form,
         dbc.Row([
             dbc.Col([html.H3("Qué cambió", className="h5"), html.Div(changes_view(upload),
                                                                      id=CHANGES)], lg=6),
-            dbc.Col([html.H3("Hallazgos", className="h5"), _findings_view(upload)], lg=6),
+            dbc.Col([html.H3("Hallazgos", className="h5"), _findings_view(findings)], lg=6),
         ], className="mb-3"),
         html.H3(reading_summary(doc), className="h5", id="carga-activity-count"),
         mapping_view(upload, notice),
-        html.Div(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
+        # on a phone these tables scroll sideways in their own box, reachable by keyboard
+        scroll_region(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
             "Nº", "Actividad", "Alcanzada", "% declarado", "Inicio", "Fin")])),
-            html.Tbody(activity_rows)], size="sm", striped=True), className="table-responsive"),
+            html.Tbody(activity_rows)], size="sm", striped=True),
+            "Actividades leídas (se desplaza a los lados)"),
         html.H3(f"Presupuesto: {len(doc.budget)} partidas, "
                 f"{fmt_money(sum(b.approved or 0 for b in doc.budget))}", className="h5"),
-        html.Div(dbc.Table([html.Thead(html.Tr([html.Th("Partida"), html.Th("Nombre"),
-                                                html.Th("Importe", className="text-end")])),
-                            html.Tbody(budget_rows)], size="sm", striped=True),
-                 className="table-responsive"),
+        scroll_region(dbc.Table([html.Thead(html.Tr([html.Th("Partida"), html.Th("Nombre"),
+                                                    html.Th("Importe", className="text-end")])),
+                                html.Tbody(budget_rows)], size="sm", striped=True),
+                      "Presupuesto leído (se desplaza a los lados)"),
+        justification_view(found),
         html.Div([
             dbc.Button("Guardar versión", id=SAVE, color="success", size="lg", className="me-2"),
             dbc.Button("Cancelar", id=CANCEL, color="secondary", outline=True, size="lg"),
@@ -468,19 +528,24 @@ def register_callbacks(app: dash.Dash) -> None:
     @auth.callback(
         app, auth.UPLOAD,
         Output(CHANGES, "children"),
+        Output(REPROGRAMMINGS, "children"),
+        Output(JUSTIFICATION_BOX, "hidden"),
         [Input(FIELDS[k], "value") for k in FIELDS],
         State(STAGE, "data"),
         prevent_initial_call=True,
     )
     def identity_edited(municipio, direccion, area, year, stage):
+        """Another identity may be another POA: what changed and its reprogramaciones again."""
         auth.require(auth.UPLOAD)
         try:
             upload = _read_staged(stage, _identity(
                 {"municipio": municipio, "direccion": direccion, "area": area,
                  "fiscal_year": year}), area=(stage or {}).get("area"))
         except NotAPoaWorkbook:
-            return no_update
-        return changes_view(upload)
+            return no_update, no_update, no_update
+        found = _pending(upload)
+        return (changes_view(upload), reprogrammings_view(found).children,
+                justification_view(found).hidden)
 
     @auth.callback(
         app, auth.UPLOAD,
@@ -518,44 +583,55 @@ def register_callbacks(app: dash.Dash) -> None:
         Output(UPLOAD, "contents"),
         Output(STAGE, "data", allow_duplicate=True),
         Output(PROFILES, "children", allow_duplicate=True),
+        Output(JUSTIFICATION, "invalid"),
         Input(SAVE, "n_clicks"),
         State(STAGE, "data"),
         [State(FIELDS[k], "value") for k in FIELDS],
+        State(JUSTIFICATION, "value"),
         prevent_initial_call=True,
     )
-    def save(n_clicks, stage, municipio, direccion, area, year):
+    def save(n_clicks, stage, municipio, direccion, area, year, justification):
         auth.require(auth.UPLOAD)
         if not n_clicks:
-            return no_update, no_update, no_update, no_update, no_update
+            return no_update, no_update, no_update, no_update, no_update, no_update
         identity = _identity({"municipio": municipio, "direccion": direccion, "area": area,
                               "fiscal_year": year})
         if not identity["area"] or not identity["fiscal_year"]:
             return (dbc.Alert("Indique al menos el área y el año fiscal antes de guardar.",
                               color="warning", id="carga-error"), no_update, no_update, no_update,
-                    no_update)
+                    no_update, no_update)
         chosen = (stage or {}).get("area")
         filename = (stage or {}).get("file", "")
         engine = get_services().engine
+        justification = clean_motivo(justification)
         try:
             upload = _read_staged(stage, identity, area=chosen)
+            # What would be saved, read again: a reprogramación is never saved without its motivo.
+            # Refused beside the text box, right above «Guardar»; the preview stays as it is.
+            if unjustified(_pending(upload).check.reprogrammings, justification):
+                return None, no_update, no_update, no_update, no_update, True
             stored = save_upload(engine, upload, uploaded_by=auth.who(),
-                                 remote_addr=auth.remote_addr())
+                                 remote_addr=auth.remote_addr(), justification=justification)
         except NotAPoaWorkbook as exc:
             auth.audit("upload_refused", f"{filename}: {exc.message}")
             return (dbc.Alert(exc.message, color="danger", id="carga-error"), None, None, None,
-                    no_update)
+                    no_update, no_update)
         except AlreadyImported as exc:
             return (dbc.Alert(str(exc), color="warning", id="carga-error"), None, None, None,
-                    no_update)
+                    no_update, no_update)
         except StorageUnavailable as exc:  # the preview and the file stay: the user may retry
             return (dbc.Alert(exc.message, color="warning", id="carga-error"), no_update,
-                    no_update, no_update, no_update)
+                    no_update, no_update, no_update, False)
         query = f"?poa={stored.plan_id}&version={stored.version_id}"
         # A workbook of several áreas stays open, so the next área can be reviewed and saved.
         keep = len(upload.areas) > 1
         if not keep:
             staging.discard(engine, stage.get("token"), owner=_owner())
         mapped = (" Se guardó el mapeo de columnas del área." if upload.mapping else "")
+        if stored.reprogrammings:
+            n = len(stored.reprogrammings)
+            mapped += (" Se registró 1 reprogramación con su justificación." if n == 1 else
+                       f" Se registraron {n} reprogramaciones con su justificación.")
         return dbc.Alert([
             html.Strong(f"Guardada la versión {stored.number}"
                         + (f" del área «{upload.doc.plan.area}». " if keep else ". ")),
@@ -567,7 +643,7 @@ def register_callbacks(app: dash.Dash) -> None:
         ], color="success", id="carga-saved"), (
             preview_view(upload, list(upload.areas), chosen) if keep else None
         ), (no_update if keep else None), (no_update if keep else None), (
-            profiles_view() if upload.mapping else no_update)
+            profiles_view() if upload.mapping else no_update), no_update
 
     @auth.callback(
         app, auth.UPLOAD,

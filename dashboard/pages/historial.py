@@ -27,8 +27,10 @@ from dashboard.services import get_services
 from dashboard.state import PageData, VersionViews, page_data, query_from_search, version_views
 from loaders.check.diff import ActivityComparison, VersionComparison, compare_versions
 from loaders.check.progress import Thresholds
+from loaders.check.reprogramming import RecordedReprogramming, heading
 from loaders.model import Finding
 from loaders.store.queries import finding_counts
+from loaders.store.reprogramming import recorded
 from loaders.text import activity_title, fmt_date
 
 dash.register_page(__name__, path="/historial", name="Historial",
@@ -175,6 +177,43 @@ def compare_view(before_id: int | str | None, after_id: int | str | None,
                            after.loaded.version.number, as_of)
 
 
+# -- the reprogramaciones ---------------------------------------------------------------------------
+
+
+def _activity_name(data: PageData, number: int) -> str:
+    """ "Actividad 2, Apoyo a deportados": as the version shown names it ("Actividad 2" when
+    that version does not have it)."""
+    a = data.loaded.doc.activity(number)
+    if a is None:
+        return heading(number, "", "")
+    return heading(number, a.label, a.name or a.name_cronograma or "")
+
+
+def reprogrammings_view(data: PageData, rows: list[RecordedReprogramming]) -> html.Div:
+    """Every reprogramación of the POA over the year: version, date, activity, change, motivo and
+    who approved it."""
+    if not rows:
+        return html.P("Ninguna versión cambió la meta anual, la meta programada, el inicio o el fin "
+                      "de una actividad.", id="historial-reprogrammings")
+    head = ("Versión", "Fecha", "Actividad", "Cambio", "Motivo", "Aprobó")
+    body = [html.Tr([
+        html.Td(f"v{r.version_number}"),
+        html.Td(fmt_date(r.approved_at)),
+        html.Td(_activity_name(data, r.activity)),
+        html.Td(r.change_text),
+        html.Td(r.justification, className="reprogramming-list"),
+        html.Td(r.approved_by),
+    ]) for r in rows]
+    return html.Div([
+        html.P(f"{len(rows):,} " + ("reprogramación" if len(rows) == 1 else "reprogramaciones")
+               + " en el año. El semáforo de cada versión sigue la meta vigente en ella.",
+               className="text-muted"),
+        stacked(dbc.Table([html.Thead(html.Tr([html.Th(h) for h in head])), html.Tbody(body)],
+                          striped=True, size="sm", className="align-middle",
+                          id="historial-reprogrammings-table")),
+    ], id="historial-reprogrammings")
+
+
 # -- the page -------------------------------------------------------------------------------------
 
 
@@ -217,6 +256,7 @@ def layout(**query) -> html.Div:
     as_of = data.selection.as_of
     with Session(get_services().engine) as session:
         counts = finding_counts(session, data.plan.id)
+        reprogrammings = recorded(session, data.plan.id)
         views = [c for v in data.versions if (c := _cached(session, v.id, as_of)) is not None]
     indexes = {c.loaded.version.id: c.view.index_pct for c in views}
     options = [{"label": f"v{v.number} · {v.uploaded_at:%d/%m/%Y %H:%M}", "value": str(v.id)}
@@ -240,6 +280,8 @@ def layout(**query) -> html.Div:
         page_header("Historial de versiones", data),
         html.P(versions_text(len(data.versions)), id="historial-count"),
         _versions_table(data, counts, indexes),
+        html.H2("Reprogramaciones de metas", className="h4 mt-4"),
+        reprogrammings_view(data, reprogrammings),
         html.H2("Comparar dos versiones", className="h4 mt-4"),
         *comparison,
         html.H2("Avance a lo largo del año", className="h4 mt-4"),

@@ -5,19 +5,26 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
+from sqlalchemy.orm import Session
 
 from dashboard import auth, ids
+from dashboard import reprogramming as reprogrammed
 from dashboard.components import (
     GRAPH_CONFIG,
     empty_state,
+    graph,
     page_header,
     semaforo_badge,
     severity_badge,
 )
+from dashboard.figures import activity_year
 from dashboard.figures import poa as figures
+from dashboard.services import get_services
 from dashboard.state import PageData, cached_figure, page_data, query_from_search
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS, ActivityView
-from loaders.text import fmt_date, month_name
+from loaders.check.reprogramming import GoalHistory, shown_value
+from loaders.store.reprogramming import activity_by_version
+from loaders.text import is_numeric_text, month_name
 
 dash.register_page(__name__, path="/metas", name="Metas", title="Metas — Tablero POA", order=1)
 
@@ -28,6 +35,9 @@ CARD = "metas-card"  # pattern-matching type: {"type": CARD, "n": 3}
 DETAIL = "metas-detail"
 DETAIL_BODY = "metas-detail-body"
 COUNT = "metas-count"
+REPROGRAMMED = "metas-reprogrammed"  # a card's reprogramaciones: {"type": REPROGRAMMED, "n": 3}
+YEAR_CHART = "metas-year-chart"
+CARD_MOTIVO_CHARS = 70  # a motivo in a card is cut to about this; the detail shows it whole
 # A gauge is read, not explored: no toolbar, and never a button to an outside service.
 GAUGE_CONFIG = {**GRAPH_CONFIG, "displayModeBar": False, "showSendToCloud": False,
                 "showEditInChartStudio": False, "showLink": False}
@@ -47,9 +57,19 @@ def _gauge_graph(data: PageData, a: ActivityView) -> dcc.Graph:
                      style={"height": f"{spec['layout']['height']}px"}, className="gauge-graph")
 
 
+def _reprogrammed(items: list[GoalHistory], number: int) -> html.Div | None:
+    """Under a gauge: the original goal beside the current one, one line per reprogrammed field
+    ("Meta programada original 50, reprogramada a 30 el 15/06/2026: «…»")."""
+    if not items:
+        return None
+    return html.Div([html.Div(h.short(CARD_MOTIVO_CHARS)) for h in items],
+                    id={"type": REPROGRAMMED, "n": number}, className="reprogrammed-note")
+
+
 def gauge_cards(data: PageData, activities: list[ActivityView]) -> list:
     if not activities:
         return [dbc.Alert("Ninguna actividad cumple el filtro.", color="secondary")]
+    changed = reprogrammed.grouped(data)
     return [
         dbc.Col(
             html.Div(
@@ -62,6 +82,7 @@ def gauge_cards(data: PageData, activities: list[ActivityView]) -> list:
                              className="pct-warning ms-1") if a.pct_mismatch else None],
                         className="gauge-caption",
                     ),
+                    _reprogrammed(changed.get(a.number, []), a.number),
                 ],
                 id={"type": CARD, "n": a.number},
                 n_clicks=0,
@@ -90,6 +111,8 @@ def detail(data: PageData, number: int) -> html.Div:
     if activity is None or view is None:
         return html.Div("Actividad no encontrada.")
     months = ", ".join(month_name(m) for m in activity.months_planned) or "ninguno marcado"
+    changes = reprogrammed.grouped(data).get(number, [])
+    originals = {h.field: h.original for h in changes}
     fields = [
         ("Actividad / proyecto", activity.name),
         ("Nombre en el cronograma", activity.name_cronograma or "—"),
@@ -99,14 +122,14 @@ def detail(data: PageData, number: int) -> html.Div:
         ("Actividad específica", activity.actividad_especifica or "—"),
         ("Responsable", activity.responsable or "—"),
         ("Unidad de medida", activity.unit or "—"),
-        ("Meta anual", activity.goal if activity.goal is not None else "—"),
-        ("Meta programada", activity.programmed if activity.programmed is not None else "—"),
+        ("Meta anual", _with_original(activity.goal, originals, "goal")),
+        ("Meta programada", _with_original(activity.programmed, originals, "programmed")),
         ("Meta alcanzada", activity.achieved if activity.achieved is not None else "—"),
         ("% declarado", pct(activity.declared_pct)),
         ("% real (alcanzada / programada)", pct(view.real_pct)),
         ("% esperado a la fecha de corte", pct(view.expected_pct)),
-        ("Inicio", fmt_date(activity.start) if activity.start else "—"),
-        ("Fin", fmt_date(activity.end) if activity.end else "—"),
+        ("Inicio", _with_original(activity.start, originals, "start")),
+        ("Fin", _with_original(activity.end, originals, "end")),
         ("Meses del cronograma", months),
     ]
     findings = [f for f in data.view.findings if f.activity == number]
@@ -114,10 +137,65 @@ def detail(data: PageData, number: int) -> html.Div:
         html.Div(semaforo_badge(view.semaforo, view.status_label), className="mb-2"),
         dbc.Table(html.Tbody([html.Tr([html.Th(k), html.Td(str(v))]) for k, v in fields]),
                   size="sm", bordered=False),
+        _reprogrammings_detail(changes),
+        # a number written as the unit (UNIT_NOT_A_UNIT) names nothing on the axis
+        _year_section(data, number, "" if is_numeric_text(activity.unit) else activity.unit),
         html.H3("Hallazgos de esta actividad", className="h6"),
         html.Ul([html.Li([severity_badge(f.severity), f" {f.where} — {f.message}"])
                  for f in findings]) if findings else html.P("Sin hallazgos."),
-    ], id="metas-detail-content")
+    # the modal's body scrolls: the keyboard reaches it here (tabIndex) to scroll it
+    ], id="metas-detail-content", tabIndex="0", role="region",
+        **{"aria-label": f"Detalle de la actividad {number}"})
+
+
+def _with_original(value, originals: dict, field: str) -> str:
+    """The current value, and the original beside it when it was reprogrammed: "30 (original
+    50)"."""
+    text = "—" if value is None else shown_value(value)
+    if field in originals and originals[field] != value:
+        text += f" (original {shown_value(originals[field])})"
+    return text
+
+
+def _reprogrammings_detail(changes: list[GoalHistory]) -> html.Div | None:
+    """Every reprogramación of the activity up to the version shown, with its whole motivo and
+    who approved it."""
+    if not changes:
+        return None
+    items = [html.Li([h.sentence, html.Br(),
+                      html.Small("Aprobó: " + ", ".join(dict.fromkeys(
+                          f"{s.approved_by} (versión {s.version_number})" for s in h.steps)),
+                                 className="text-muted")])
+             for h in changes]
+    return html.Div([
+        html.H3("Reprogramaciones", className="h6"),
+        html.Ul(items, className="mb-1"),
+        html.P(reprogrammed.SEMAFORO_NOTE, className="small text-muted"),
+    ], id="metas-detail-reprogrammings")
+
+
+def year_figure(data: PageData, number: int, unit: str = ""):
+    """The activity's year (`figures.activity_year`): its versions up to the one shown."""
+    def build():
+        with Session(get_services().engine) as session:
+            rows = activity_by_version(session, data.plan.id, number,
+                                       data.loaded.version.number)
+        year = data.plan.fiscal_year or data.selection.as_of.year
+        return activity_year.activity_year(
+            activity_year.points_of(rows),
+            activity_year.marks_of(reprogrammed.histories(data), number), year=year, unit=unit)
+
+    return cached_figure(data, ("activity_year", number, unit), build)
+
+
+def _year_section(data: PageData, number: int, unit: str) -> html.Div:
+    return html.Div([
+        html.H3("El año de la actividad", className="h6"),
+        html.P("Meta alcanzada en cada versión del POA (en su fecha de corte) contra lo que su "
+               "calendario pedía en cada fecha; los rombos marcan las reprogramaciones.",
+               className="small text-muted mb-1"),
+        graph(year_figure(data, number, unit), mode_bar=False, id=YEAR_CHART),
+    ], className="mb-3")
 
 
 def layout(**query) -> html.Div:
@@ -136,6 +214,7 @@ def layout(**query) -> html.Div:
             "Cada indicador muestra la meta alcanzada sobre la programada; la marca negra es lo "
             "que debería llevarse a la fecha de corte. Haga clic en una actividad para ver su "
             "detalle.", className="text-muted no-print"),
+        _reprogrammed_note(data),
         dbc.Row([
             dbc.Col([html.Label("Semáforo", htmlFor=FILTER_SEMAFORO, className="fw-bold me-2"),
                      dbc.Checklist(id=FILTER_SEMAFORO, options=semaforo_options, value=[],
@@ -154,6 +233,19 @@ def layout(**query) -> html.Div:
             dbc.ModalBody(id=DETAIL_BODY),
         ], id=DETAIL, size="lg", is_open=False, scrollable=True),
     ])
+
+
+def _reprogrammed_note(data: PageData) -> html.P | None:
+    """When goals or dates were reprogrammed: how many activities, and that the semáforo
+    follows the current goal."""
+    count = len(reprogrammed.grouped(data))
+    if not count:
+        return None
+    which = ("1 actividad tiene su meta o sus fechas reprogramadas" if count == 1 else
+             f"{count} actividades tienen su meta o sus fechas reprogramadas")
+    return html.P(f"{which}: bajo su indicador se ve el valor original. "
+                  + reprogrammed.SEMAFORO_NOTE, id="metas-reprogrammed-note",
+                  className="alert alert-info py-2")
 
 
 def register_callbacks(app: dash.Dash) -> None:

@@ -11,7 +11,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 from sqlalchemy.orm import Session
 
-from dashboard import summary
+from dashboard import followup, summary
+from dashboard import reprogramming as reprogrammed
 from dashboard.components import (
     GRAPH_CONFIG,
     SEVERITY_COLORS,
@@ -150,6 +151,7 @@ def _findings_summary(data: PageData) -> html.Div:
         for s in ("error", "warning", "info")
     ]
     return html.Div([dbc.ListGroup(items, id="findings-summary", tag="div"),
+                     followup.resumen_line(data),  # «3 hallazgos corregidos, 2 nuevos…»
                      dcc.Link("Ver todos los hallazgos en Calidad de datos", href=href,
                               className="d-block mt-2 no-print")])
 
@@ -165,6 +167,31 @@ def _changes(data: PageData, changes: summary.ChangeList, heading: str) -> html.
         body.append(dcc.Link(changes.more_text + " en Historial", href=href, id="changes-more"))
     return html.Section([html.H2(heading, className="h4 mt-3"), *body],
                         className="resumen-section resumen-changes", id="resumen-changes")
+
+
+RESUMEN_REPROGRAMMINGS = 5  # listed here; the rest in Historial
+RESUMEN_MOTIVO_CHARS = 80
+
+
+def _reprogrammings(data: PageData) -> html.Section | None:
+    """«Reprogramaciones»: each reprogrammed goal or date up to the version shown, its original
+    beside its current value (nothing when there are none)."""
+    items = reprogrammed.histories(data)
+    if not items:
+        return None
+    shown = items[:RESUMEN_REPROGRAMMINGS]
+    body: list = [html.Ul([
+        html.Li([html.Strong(reprogrammed.activity_heading(data, h.activity) + ": "),
+                 h.short(RESUMEN_MOTIVO_CHARS)]) for h in shown
+    ], id="resumen-reprogrammings-list", className="changes-list reprogramming-list mb-1")]
+    if len(items) > len(shown):
+        body.append(dcc.Link(f"Ver las {len(items)} reprogramaciones en Historial",
+                             href=dash.get_relative_path("/historial") + _query(data),
+                             className="no-print"))
+    body.append(html.P(reprogrammed.SEMAFORO_NOTE, className="small text-muted mb-0"))
+    return html.Section([html.H2(f"Reprogramaciones ({len(items)})", className="h4 mt-3"), *body],
+                        className="resumen-section resumen-reprogrammings",
+                        id="resumen-reprogrammings")
 
 
 def _graph(spec: dict, **kwargs) -> dcc.Graph:
@@ -239,6 +266,7 @@ def layout(**query) -> html.Div:
                     _findings_summary(data),
                 ], className="resumen-section resumen-findings"),
                 _changes(data, changes, changes_heading),
+                _reprogrammings(data),
             ], className="resumen-aside"), lg=4),
         ]),
     ], className="resumen-page")

@@ -13,15 +13,19 @@ passing `alignment_gaps=` / `alignment_note=` to `build_report`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from dashboard.summary import first_version_findings, followup_sentence
 from dashboard.views import SEMAFORO_ICONS, SEMAFORO_WORDS, PlanView, plan_view
 from loaders.check.budget import CENT, check_movements, eaepe
+from loaders.check.followup import FindingKey, FollowUp
+from loaders.check.reprogramming import GoalHistory, field_label, heading, shown_value
 from loaders.codes import CODE_TITLES
 from loaders.model import SEVERITY_ORDER, Finding, Movement
 from loaders.settings import Settings
+from loaders.store.notes import Note, code_title
 from loaders.store.queries import LoadedVersion
 from loaders.text import activity_title, strip_accents
 
@@ -151,11 +155,74 @@ class ReportFinding:
 
 
 @dataclass(frozen=True)
+class ReportReprogramming:
+    """A reprogrammed goal or date: the original (the POA's first version's) beside the current
+    one, and each reprogramación with its date and motivo."""
+
+    activity: int
+    heading: str  # «Actividad 2, Apoyo a deportados»
+    field: str  # «Meta programada»
+    original: str  # «50», «30/09/2026»
+    current: str
+    sentence: str  # «Meta programada original 50, reprogramada a 30 el 15/06/2026: «…».»
+    approved_by: str  # the accounts that approved it, in order
+    steps: tuple[str, ...] = ()  # «A 30 el 15/06/2026 (versión 2, aprobó planeacion): «motivo»»
+
+
+@dataclass(frozen=True)
 class CodeCount:
     code: str
     title: str
     severity: str
     count: int
+
+
+@dataclass(frozen=True)
+class ReportOpenFinding:
+    """An open finding of the version (nuevo or persistente), its age and its aclaraciones."""
+
+    severity: str
+    code: str
+    title: str  # the code's Spanish title
+    activity: int | None
+    partida: str | None
+    where: str  # «Cronograma!I10»
+    message: str
+    status: str  # "nuevo" | "persiste"
+    age: str  # «nuevo en esta versión», «desde la versión 2, 45 días»
+    since_number: int  # the version since which it is open
+    notes: tuple[str, ...] = ()  # «texto» — autor, dd/mm/aaaa
+
+    @property
+    def severity_word(self) -> str:
+        return SEVERITY_WORDS.get(self.severity, self.severity)
+
+
+@dataclass(frozen=True)
+class ReportFollowUp:
+    """The version's findings against the previous version's (as stored with each version)."""
+
+    version_number: int
+    previous_number: int | None  # None: the POA's first version
+    new: int
+    persisting: int
+    corrected: int
+    open: tuple[ReportOpenFinding, ...]
+
+    @property
+    def first(self) -> bool:
+        return self.previous_number is None
+
+    @property
+    def sentence(self) -> str:
+        """«3 hallazgos corregidos, 2 nuevos desde la versión anterior (la 2); 33 persisten.»"""
+        if self.first:
+            return (f"Primera versión del POA: {first_version_findings(self.new)} (no hay "
+                    "versión anterior con qué comparar).")
+        kept = ("ninguno persiste" if self.persisting == 0 else
+                f"{self.persisting} {'persiste' if self.persisting == 1 else 'persisten'}")
+        return (f"{followup_sentence(self.corrected, self.new)} (la {self.previous_number}); "
+                f"{kept}.")
 
 
 @dataclass(frozen=True)
@@ -180,6 +247,8 @@ class ReportData:
     findings: tuple[ReportFinding, ...]  # every finding of the POA on the fecha de corte
     alignment_gaps: tuple[str, ...] = ()
     alignment_note: str = ""
+    reprogrammings: tuple[ReportReprogramming, ...] = ()  # up to the version reported
+    followup: ReportFollowUp | None = None  # the findings against the previous version
 
     @property
     def errors(self) -> tuple[ReportFinding, ...]:
@@ -225,6 +294,22 @@ def _budget_row(r) -> ReportBudgetRow:
     )
 
 
+def _reprogramming(h: GoalHistory, loaded: LoadedVersion) -> ReportReprogramming:
+    a = loaded.doc.activity(h.activity)
+    label = field_label(h.field)
+    return ReportReprogramming(
+        activity=h.activity,
+        heading=heading(h.activity, a.label if a else "",
+                        (a.name or a.name_cronograma or "") if a else ""),
+        field=label[:1].upper() + label[1:], original=shown_value(h.original),
+        current=shown_value(h.current), sentence=h.sentence,
+        approved_by=", ".join(dict.fromkeys(s.approved_by for s in h.steps)),
+        steps=tuple(f"{'Al' if h.field in ('start', 'end') else 'A'} {shown_value(s.after)} el "
+                    f"{s.approved_at:%d/%m/%Y} (versión {s.version_number}, aprobó "
+                    f"{s.approved_by}): «{s.justification}»" for s in h.steps),
+    )
+
+
 def _code_counts(findings: Sequence[Finding]) -> tuple[CodeCount, ...]:
     counts = Counter((f.code, f.severity) for f in findings)
     ordered = sorted(counts.items(),
@@ -243,11 +328,18 @@ def build_report(
     view: PlanView | None = None,
     alignment_gaps: Sequence[str] = (),
     alignment_note: str = "",
+    reprogrammings: Sequence[GoalHistory] = (),
+    followup: FollowUp | None = None,
+    notes: Mapping[FindingKey, Sequence[Note]] | None = None,
 ) -> ReportData:
     """The report of one version of a POA on a fecha de corte.
 
     Only movements dated on or before the fecha de corte count, in the EAEPE and in the budget
     findings. `view` may be passed when the caller already built it for the same date.
+    `reprogrammings` are the POA's reprogrammed goals and dates up to the version
+    (`loaders.store.reprogramming.goal_histories`).
+    `followup` and `notes` are the version's findings against the previous version and the
+    aclaraciones that apply to it (`loaders.store.notes.version_followup`).
     """
     doc, plan, version = loaded.doc, loaded.plan, loaded.version
     view = view or plan_view(doc, as_of, settings)
@@ -285,6 +377,32 @@ def build_report(
         findings=tuple(_finding(f) for f in findings),
         alignment_gaps=tuple(alignment_gaps),
         alignment_note=alignment_note,
+        reprogrammings=tuple(_reprogramming(h, loaded) for h in reprogrammings),
+        followup=report_followup(followup, notes or {}) if followup is not None else None,
+    )
+
+
+def report_followup(follow: FollowUp,
+                    notes: Mapping[FindingKey, Sequence[Note]]) -> ReportFollowUp:
+    """The follow-up as the report prints it: the counts and each open finding with its age and
+    its aclaraciones."""
+    opened = tuple(
+        ReportOpenFinding(
+            severity=item.finding.severity, code=item.finding.code,
+            title=code_title(item.finding.code), activity=item.finding.activity,
+            partida=item.finding.partida, where=item.finding.where, message=item.finding.message,
+            status=item.status, age=item.age,
+            since_number=item.since_number,
+            notes=tuple(f"«{n.text}» — {n.author}, {n.created_at:%d/%m/%Y}"
+                        for n in notes.get(item.key, ())),
+        )
+        for item in follow.open
+    )
+    return ReportFollowUp(
+        version_number=follow.version.number,
+        previous_number=follow.previous.number if follow.previous else None,
+        new=len(follow.new), persisting=len(follow.persisting), corrected=len(follow.corrected),
+        open=opened,
     )
 
 

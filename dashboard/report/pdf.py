@@ -35,6 +35,7 @@ from dashboard.report.data import (
 )
 from dashboard.views import SEMAFORO_COLORS, SEMAFORO_ICONS, SEMAFORO_WORDS
 from loaders.check.progress import Thresholds, semaforo
+from loaders.model import SEVERITY_ORDER
 from loaders.text import fmt_date, fmt_money, fmt_pct
 
 FONT_DIRS = (
@@ -500,6 +501,24 @@ def _activity_table(pdf: Informe) -> None:
 
     aligns = ("CENTER", "LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT", "LEFT", "LEFT")
     _table(pdf, widths, headings, rows, size=7.8, aligns=aligns, styles=style, head_size=6.8)
+    _reprogrammed_goals(pdf)
+
+
+def _reprogrammed_goals(pdf: Informe) -> None:
+    """«Metas reprogramadas»: each reprogrammed goal or date, the original beside the current
+    one, with when, who approved and why (nothing when none was reprogrammed)."""
+    items = pdf.data.reprogrammings
+    if not items:
+        return
+    pdf.subtitle(f"Metas reprogramadas ({len(items)})")
+    pdf.paragraph(
+        "Original: el valor de la primera versión del POA. El semáforo sigue la meta vigente "
+        "(la reprogramada).", 8.5, MUTED, height=4.2)
+    pdf.ln(1)
+    widths = (52, 24, 18, 18, pdf.epw - 112)
+    rows = [[r.heading, r.field, r.original, r.current, "\n".join(r.steps)] for r in items]
+    _table(pdf, widths, ("Actividad", "Dato", "Original", "Vigente", "Reprogramación y motivo"),
+           rows, size=7.6, aligns=("LEFT", "LEFT", "RIGHT", "RIGHT", "LEFT"), head_size=6.8)
 
 
 # -- 3. gauges ------------------------------------------------------------------------------------
@@ -980,6 +999,74 @@ def _findings(pdf: Informe) -> None:
            size=7.5, aligns=("LEFT", "CENTER", "LEFT", "LEFT"))
 
 
+# -- 7. findings followed up across versions --------------------------------------------------------
+
+
+def _objects(items) -> str:
+    """«2, 3, 6 (2)» for activities, «3761» for partidas, «POA» for findings of the whole POA."""
+    counts: dict[str, int] = {}
+    for f in items:
+        name = str(f.activity) if f.activity is not None else (f.partida or "POA")
+        counts[name] = counts.get(name, 0) + 1
+    return ", ".join(name + (f" ({n})" if n > 1 else "") for name, n in counts.items())
+
+
+def _followup(pdf: Informe) -> None:
+    """The open findings (nuevos and persistentes) with their age, one row per code and age with
+    the activities or partidas it touches, then the aclaraciones written on them. A first
+    version has only new findings, all counted in «Por código»: one line says so, and the table
+    is left out (the report keeps its pages)."""
+    follow = pdf.data.followup
+    if follow is None:
+        return
+    if follow.first and not any(f.notes for f in follow.open):
+        pdf.ln(1)
+        pdf.paragraph(follow.sentence, 9)
+        return
+    pdf.subtitle("Seguimiento desde la versión anterior")
+    pdf.paragraph(follow.sentence, 9)
+    if not follow.first:
+        pdf.paragraph(
+            "Cuentan los hallazgos registrados al guardar cada versión: el mismo código en la "
+            "misma actividad o partida es el mismo hallazgo. Abierto desde la versión en que "
+            "apareció sin interrupción hasta esta; los días, entre las fechas de revisión de esas "
+            "versiones.", 8, MUTED, height=4)
+        pdf.ln(1)
+        _open_findings(pdf)
+    _aclaraciones(pdf)
+
+
+def _open_findings(pdf: Informe) -> None:
+    follow = pdf.data.followup
+    if not follow.open:
+        pdf.paragraph("Ningún hallazgo abierto en esta versión.", 9)
+        return
+    groups: dict[tuple, list] = {}
+    for f in follow.open:
+        groups.setdefault((f.severity, f.code, f.since_number, f.age), []).append(f)
+    order = sorted(groups, key=lambda g: (SEVERITY_ORDER.get(g[0], 3), g[2], g[1]))
+    rows = [[groups[g][0].severity_word, g[1], _objects(groups[g]), g[3][:1].upper() + g[3][1:]]
+            for g in order]
+    pdf.subtitle(f"Hallazgos abiertos y su antigüedad ({len(follow.open)})")
+    _table(pdf, (22, 42, pdf.epw - 22 - 42 - 50, 50),
+           ("Severidad", "Código", "Actividades o partidas", "Abierto"), rows, size=7.5)
+
+
+def _aclaraciones(pdf: Informe) -> None:
+    """The aclaraciones that apply to the version, once per finding (code and activity or
+    partida)."""
+    noted: dict[tuple, object] = {}
+    for f in pdf.data.followup.open:
+        if f.notes:
+            noted.setdefault((f.code, f.activity, f.partida), f)
+    if noted:
+        pdf.subtitle(f"Aclaraciones de las áreas ({len(noted)})")
+        _table(pdf, (42, 14, 40, pdf.epw - 96), ("Código", "Nº", "Abierto", "Aclaración"),
+               [[f.code, str(f.activity) if f.activity is not None else (f.partida or "—"),
+                 f.age[:1].upper() + f.age[1:], "\n".join(f.notes)] for f in noted.values()],
+               size=7.5, aligns=("LEFT", "CENTER", "LEFT", "LEFT"))
+
+
 def report_pdf(data: ReportData) -> bytes:
     """The Informe para cabildo of `data` as the bytes of a letter-size PDF."""
     pdf = Informe(data)
@@ -991,5 +1078,6 @@ def report_pdf(data: ReportData) -> bytes:
     _budget(pdf)
     _alignment(pdf)
     _findings(pdf)
+    _followup(pdf)
     _budget_findings(pdf)
     return bytes(pdf.output())

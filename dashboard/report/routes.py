@@ -29,7 +29,9 @@ from dashboard.services import get_services
 from dashboard.state import parse_corte
 from loaders.check.alignment import alignment_sheet_of, coverage, gap_sentences, report_note
 from loaders.store.budget import movements_of
+from loaders.store.notes import version_followup
 from loaders.store.queries import get_plan, list_versions, load_version, version_as_of
+from loaders.store.reprogramming import goal_histories
 
 PDF = "application/pdf"
 PATH = "/descargas/informe"
@@ -73,6 +75,9 @@ def _report(plan_id: int, extension: str):
             return _page(404, "Ese POA todavía no tiene versiones cargadas.")
         loaded = load_version(session, version_id)
         movements = movements_of(session, plan_id)
+        followup, notes = version_followup(session, plan_id, version_id)
+        reprogrammed = (goal_histories(session, plan_id, loaded.version.number)
+                        if loaded is not None else [])
     if loaded is None:
         return _page(404, "Ese POA no tiene esa versión.")
     doc = loaded.doc
@@ -80,6 +85,7 @@ def _report(plan_id: int, extension: str):
     data = build_report(
         loaded, as_of, services.settings, movements, alignment_gaps=gap_sentences(aligned),
         alignment_note=report_note(aligned, alignment_sheet_of(doc.alignment)),
+        reprogrammings=reprogrammed, followup=followup, notes=notes,
     )
     if extension == "pdf":
         try:

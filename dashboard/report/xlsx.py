@@ -1,11 +1,12 @@
 """The Informe para cabildo as an Excel workbook: `report_xlsx(data) -> bytes` (openpyxl).
 
-Sheets Portada, Actividades, Presupuesto, Hallazgos, Hallazgos por código and Alineación. Numbers
-are numbers and dates are dates, with Mexican formats (`#,##0.00`, `0.0 %`, `dd/mm/yyyy`); every
-text cell goes through `dashboard.exports.escape_cell` and is stored as text, so nothing a POA says
-runs as a formula. Each table sheet starts with its header row, frozen, with Excel's filters on
-it; months are named («Ene», «Feb»…), never numbered. Letter paper, page numbers in the printed
-footer, the header row repeated on every printed page.
+Sheets Portada, Actividades, Presupuesto, Hallazgos, Hallazgos por código, Seguimiento (the open
+findings with their age and aclaraciones; not for a POA's first version without aclaraciones) and
+Alineación. Numbers are numbers and dates are dates, with Mexican formats (`#,##0.00`, `0.0 %`,
+`dd/mm/yyyy`); every text cell goes through `dashboard.exports.escape_cell` and is stored as text,
+so nothing a POA says runs as a formula. Each table sheet starts with its header row, frozen, with
+Excel's filters on it; months are named («Ene», «Feb»…), never numbered. Letter paper, page
+numbers in the printed footer, the header row repeated on every printed page.
 """
 
 from __future__ import annotations
@@ -310,6 +311,29 @@ def _codes(ws: Worksheet, data: ReportData) -> None:
     _filter(ws, 1, len(CODE_HEADERS), len(data.code_counts) + 1)
 
 
+FOLLOWUP_HEADERS = ("Estado", "Abierto", "Severidad", "Código", "Qué significa", "Actividad",
+                    "Partida", "Ubicación", "Mensaje", "Aclaraciones")
+FOLLOWUP_WIDTHS = (11, 28, 13, 24, 34, 10, 10, 18, 70, 60)
+
+
+def _followup(ws: Worksheet, data: ReportData) -> None:
+    """The open findings against the previous version (as the PDF's «Seguimiento»): the
+    sentence, then one row per finding with its age and its aclaraciones."""
+    follow = data.followup
+    put(ws, 1, 1, follow.sentence, font=BOLD)
+    _headers(ws, 3, FOLLOWUP_HEADERS, FOLLOWUP_WIDTHS)
+    row = 3
+    for f in follow.open:
+        row += 1
+        values = (f.status.capitalize(), f.age[:1].upper() + f.age[1:], f.severity_word, f.code,
+                  f.title, f.activity, f.partida or "", f.where, f.message, "\n".join(f.notes))
+        for j, value in enumerate(values, start=1):
+            cell = put(ws, row, j, value, "0" if j == 6 and value is not None else None)
+            if isinstance(value, str):
+                cell.alignment = WRAP
+    _filter(ws, 3, len(FOLLOWUP_HEADERS), row)
+
+
 def _alignment(ws: Worksheet, data: ReportData) -> None:
     put(ws, 1, 1, ALIGNMENT_TITLE, font=TITLE)
     row = 2
@@ -348,6 +372,12 @@ def report_xlsx(data: ReportData) -> bytes:
     ws = wb.create_sheet("Hallazgos por código")
     _codes(ws, data)
     _print_setup(ws, data, landscape=False)
+    follow = data.followup
+    # Like the PDF: a first version (all its findings new, counted by code) only with aclaraciones.
+    if follow is not None and (not follow.first or any(f.notes for f in follow.open)):
+        ws = wb.create_sheet("Seguimiento")
+        _followup(ws, data)
+        _print_setup(ws, data, landscape=True)
     ws = wb.create_sheet("Alineación")
     _alignment(ws, data)
     _print_setup(ws, data, landscape=False)

@@ -193,10 +193,11 @@ class VersionComparison:
         return [a for a in self.activities if a.semaforo is not None]
 
 
-def finding_key(f: Finding) -> tuple:
-    """What makes two versions' findings the same one: code, severity and place (the message
-    carries values that may change with the data)."""
-    return (f.code, f.severity, f.activity, f.partida, f.sheet, f.cell)
+def finding_key(f: Finding) -> tuple[str, int | None, str | None]:
+    """What makes two versions' findings the same one: the code and the activity or partida it
+    is about (the message carries values that change with the data, and the cell moves when a
+    row is inserted). The one key of the Historial and of the follow-up (`loaders.check.followup`)."""
+    return (f.code, f.activity, f.partida)
 
 
 def compare_versions(before: PoaDocument, after: PoaDocument, as_of: date,

@@ -12,6 +12,8 @@ from loaders.store.schema import AuditEntry
 
 ACTION_LABELS = {
     "version_saved": "Versión guardada",
+    "reprogramming": "Reprogramación de metas",
+    "finding_note": "Aclaración de un hallazgo",
     "upload_refused": "Carga rechazada",
     "upload_duplicate": "Carga repetida",
     "spending_imported": "Libro de ejercicio cargado",

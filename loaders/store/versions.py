@@ -14,10 +14,12 @@ from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from loaders.check.reprogramming import Justification, Reprogramming, justification_for
 from loaders.model import Activity, Finding, PlanIdentity, PoaDocument
 from loaders.store.engine import WRITE
 from loaders.store.errors import write_transaction
 from loaders.store.mappings import save_profile
+from loaders.store.reprogramming import against_latest, insert_reprogrammings
 from loaders.store.schema import (
     ActivityRow,
     AlignmentRow,
@@ -52,6 +54,8 @@ class StoredVersion:
     number: int
     sha256: str
     findings: list[Finding] = field(default_factory=list)
+    # Goal and window changes against the POA's previous version, stored with their motivo.
+    reprogrammings: tuple[Reprogramming, ...] = ()
 
 
 class AlreadyImported(Exception):
@@ -114,15 +118,23 @@ def _plan_id(session: Session, plan: PlanIdentity, now: datetime) -> int:
 
 
 def store_upload(
-    session: Session, upload: Upload, *, uploaded_by: str, now: datetime | None = None
+    session: Session, upload: Upload, *, uploaded_by: str, now: datetime | None = None,
+    justification: Justification = None,
 ) -> StoredVersion:
-    """Store an upload as the next version of its plan. The caller owns the transaction."""
+    """Store an upload as the next version of its plan. The caller owns the transaction.
+
+    Its reprogramaciones against the plan's previous version are stored with it
+    (`loaders.store.reprogramming`): with `justification` (one text for all, or one per activity
+    number; "Sin justificación" when missing), approved by `uploaded_by` at the version's time.
+    Their findings (GOAL_LOWERED_*) are findings of the new version."""
     duplicate = find_duplicate(session, upload.sha256)
     if duplicate:
         raise duplicate
     now = now or datetime.now().replace(microsecond=0)
     doc = upload.doc
     plan_id = _plan_id(session, doc.plan, now)
+    # Against the latest version stored so far: read before the new one is inserted.
+    check = against_latest(session, plan_id, doc, upload.as_of).check
     number = (
         session.scalar(select(func.max(Version.number)).where(Version.plan_id == plan_id)) or 0
     ) + 1
@@ -141,8 +153,15 @@ def store_upload(
     ).scalar_one()
     session.execute(insert(StoredFile), [{"version_id": version_id, "content": upload.data}])
     _insert_rows(session, version_id, doc)
-    _insert_findings(session, version_id, upload.findings, set(doc.read_findings))
-    return StoredVersion(plan_id, version_id, number, upload.sha256, upload.findings)
+    findings = [*upload.findings, *(f for f in check.findings if f not in upload.findings)]
+    # The reprogramaciones' findings belong to the version, whatever the fecha de corte it is
+    # read on: stored as the reading's findings are, they come back with its document
+    # (`queries.load_version`) and every page shows them.
+    _insert_findings(session, version_id, findings, {*doc.read_findings, *check.findings})
+    insert_reprogrammings(session, version_id, check.reprogrammings, justification,
+                          approved_by=uploaded_by, now=now)
+    return StoredVersion(plan_id, version_id, number, upload.sha256, findings,
+                         check.reprogrammings)
 
 
 def activity_values(version_id: int, a: Activity) -> dict:
@@ -210,9 +229,15 @@ def record_audit(
 
 
 def save_upload(
-    engine: Engine, upload: Upload, *, uploaded_by: str, remote_addr: str = "", attempts: int = 5
+    engine: Engine, upload: Upload, *, uploaded_by: str, remote_addr: str = "", attempts: int = 5,
+    justification: Justification = None,
 ) -> StoredVersion:
-    """Store an upload in its own transaction, with its audit entry.
+    """Store an upload in its own transaction, with its audit entry (and one more, action
+    `reprogramming`, naming the activities whose goals or dates were reprogrammed).
+
+    `justification` is the motivo of the reprogramaciones (`store_upload`): one text for all or
+    one per activity number; the web upload refuses to save without one, the API and the CLI
+    store "Sin justificación" (the CLI its own sentence).
 
     Two uploads at the same moment both end as versions: on SQLite the write lock queues them;
     on PostgreSQL the loser of a race for a version number or a new plan retries.
@@ -222,7 +247,8 @@ def save_upload(
     for attempt in range(attempts):
         try:
             with write_transaction(engine) as session:
-                stored = store_upload(session, upload, uploaded_by=uploaded_by)
+                stored = store_upload(session, upload, uploaded_by=uploaded_by,
+                                      justification=justification)
                 if upload.mapping:
                     save_profile(session, upload.doc, upload.mapping, by=uploaded_by,
                                  version_id=stored.version_id)
@@ -231,8 +257,32 @@ def save_upload(
                     version_id=stored.version_id,
                     detail=f"{upload.file_name} (v{stored.number}, sha256 {upload.sha256[:12]})",
                 )
+                if stored.reprogrammings:
+                    record_audit(
+                        session, "reprogramming", user=uploaded_by, remote_addr=remote_addr,
+                        version_id=stored.version_id,
+                        detail=reprogramming_detail(upload, stored, justification),
+                    )
                 return stored
         except IntegrityError:
             if attempt == attempts - 1:
                 raise
     raise AssertionError("unreachable")
+
+
+def reprogramming_detail(upload: Upload, stored: StoredVersion,
+                         justification: Justification) -> str:
+    """The audit entry of a version's reprogramaciones: the version, each change by activity
+    number and name, and the motivo (once when one text covers them all)."""
+    items = stored.reprogrammings
+    motivos = {r.activity: justification_for(justification, r.activity) for r in items}
+    one = len(set(motivos.values())) == 1
+    changes = "; ".join(r.description + ("" if one else f" (motivo: «{motivos[r.activity]}»)")
+                        for r in items)
+    plan = upload.doc.plan
+    count = f"{len(items)} " + ("reprogramación" if len(items) == 1 else "reprogramaciones")
+    poa = f"{plan.area or 'POA'} {plan.fiscal_year or ''}".strip()
+    text = f"{count} en la versión {stored.number} de «{poa}»: {changes}."
+    if one:
+        text += f" Motivo: «{next(iter(motivos.values()))}»."
+    return text

@@ -32,11 +32,15 @@ from dashboard.services import get_services
 from dashboard.state import Selection, version_notice, version_views
 from dashboard.views import ActivityView, PlanView
 from loaders.check.budget import EaepeRow, eaepe
+from loaders.check.followup import Followed, FollowUp, applying_notes, follow_up
+from loaders.check.reprogramming import GoalHistory
 from loaders.examples import is_example
 from loaders.model import Activity
 from loaders.store.budget import movements_of
+from loaders.store.notes import Note, findings_history, plan_notes
 from loaders.store.queries import PlanInfo, VersionInfo, get_plan, list_plans, list_versions
 from loaders.store.queries import version_as_of as default_version
+from loaders.store.reprogramming import goal_histories
 from loaders.text import fold
 
 PREFIX = "/api/v1"
@@ -216,6 +220,49 @@ def _summary(view: PlanView, budget: summary.BudgetExecution) -> dict:
     }
 
 
+def _value(value: int | date | None) -> int | str | None:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _reprogramming(h: GoalHistory) -> dict:
+    """A reprogrammed goal or date, as Metas shows it: original, current, each step."""
+    return {
+        "actividad": h.activity, "campo": h.field, "original": _value(h.original),
+        "vigente": _value(h.current), "texto": h.sentence,
+        "reprogramaciones": [
+            {"version": s.version_number, "antes": _value(s.before), "despues": _value(s.after),
+             "motivo": s.justification, "aprobo": s.approved_by,
+             "fecha_aprobacion": _iso(s.approved_at.date())}
+            for s in h.steps],
+    }
+
+
+def _followed(f: Followed, notes: dict) -> dict:
+    return {
+        "codigo": f.finding.code, "severidad": f.finding.severity,
+        "actividad": f.finding.activity, "partida": f.finding.partida,
+        "mensaje": f.finding.message, "estado": f.status, "desde_version": f.since_number,
+        "dias": f.days,
+        "aclaraciones": [{"texto": n.text, "autor": n.author,
+                          "fecha": _iso(n.created_at.date()), "version": n.version_number}
+                         for n in notes.get(f.key, ())],
+    }
+
+
+def _followup(follow: FollowUp, notes: dict[tuple, tuple[Note, ...]]) -> dict:
+    """Calidad's follow-up: the findings stored with the version against the previous one."""
+    return {
+        "version_anterior": follow.previous.number if follow.previous else None,
+        "mensaje": ("Primera versión del POA: " + summary.first_version_findings(len(follow.open))
+                    if follow.first
+                    else summary.followup_sentence(len(follow.corrected), len(follow.new))),
+        "nuevos": len(follow.new), "persisten": len(follow.persisting),
+        "corregidos": len(follow.corrected),
+        "abiertos": [_followed(f, notes) for f in follow.open],
+        "corregidos_en_esta_version": [_followed(f, {}) for f in follow.corrected],
+    }
+
+
 def _version_item(v: VersionInfo) -> dict:
     return {"id": v.id, "numero": v.number, "fecha_carga": _iso(v.uploaded_at.date())}
 
@@ -243,8 +290,12 @@ def _detail(plan_id: int, selection: Selection) -> bytes:
         versions = list_versions(session, plan_id)
         entry = version_views(session, selection.version_id, selection.as_of, services.settings)
         movements = movements_of(session, plan_id)
-    if plan is None or entry is None:
-        raise ApiError(404, f"No existe el POA {plan_id}.")
+        if plan is None or entry is None:
+            raise ApiError(404, f"No existe el POA {plan_id}.")
+        number = entry.loaded.version.number
+        reprogrammed = goal_histories(session, plan_id, number)
+        history = [v for v in findings_history(session, plan_id) if v.number <= number]
+        notes = applying_notes(history, plan_notes(session, plan_id), selection.version_id)
     view, doc = entry.view, entry.loaded.doc
     shown = entry.loaded.version
     rows, total = eaepe(doc.budget, movements, as_of=selection.as_of)
@@ -263,6 +314,8 @@ def _detail(plan_id: int, selection: Selection) -> bytes:
         "actividades": [_activity(a, source, attention)
                         for a, source in zip(view.activities, doc.activities, strict=True)],
         "presupuesto": {"partidas": [_partida(r) for r in rows], "total": _partida(total)},
+        "reprogramaciones": [_reprogramming(h) for h in reprogrammed],
+        "seguimiento_hallazgos": _followup(follow_up(history, selection.version_id), notes),
     })
 
 

@@ -531,3 +531,43 @@ def test_the_two_codes_are_registered_titled_and_documented():
         assert CODE_TITLES[code]
         assert f"| `{code}` | advertencia |" in readme
     assert "--justificacion TEXTO" in readme
+
+
+def test_the_api_detail_carries_the_reprogramaciones_and_the_findings_follow_up(app):
+    from loaders.check.followup import follow_up
+    from loaders.store.notes import findings_history
+
+    plan_id = app.stored[0].plan_id
+    client = app.server.test_client()
+    detail = client.get(f"/api/v1/poa/{plan_id}?corte={CORTE}").get_json()
+    assert detail["version"]["numero"] == 3
+    reprogrammed = detail["reprogramaciones"]
+    assert [(r["actividad"], r["campo"], r["original"], r["vigente"]) for r in reprogrammed] == [
+        (2, "programmed", 50, 25), (5, "end", "2026-09-30", "2026-10-31"),
+        (6, "goal", 10, 5), (6, "programmed", 10, 5), (8, "programmed", 10, 5)]
+    second = reprogrammed[0]
+    assert second["texto"] == (
+        f"Meta programada original 50, reprogramada a 30 el 15/06/2026: «{MOTIVO}»; a 25 el "
+        f"01/09/2026: «{SECOND}».")
+    assert [(s["version"], s["antes"], s["despues"], s["motivo"], s["aprobo"],
+             s["fecha_aprobacion"]) for s in second["reprogramaciones"]] == [
+        (2, 50, 30, MOTIVO, "planeacion", "2026-06-15"),
+        (3, 30, 25, SECOND, "planeacion", "2026-09-01")]
+    # the follow-up is Calidad's: version 3 against version 2, from the stored findings
+    with Session(app.engine) as session:
+        expected = follow_up(findings_history(session, plan_id), app.stored[2].version_id)
+    followed = detail["seguimiento_hallazgos"]
+    assert followed["version_anterior"] == 2
+    assert (followed["nuevos"], followed["persisten"], followed["corregidos"]) == (
+        len(expected.new), len(expected.persisting), len(expected.corrected))
+    assert [(f["codigo"], f["actividad"], f["estado"], f["desde_version"])
+            for f in followed["abiertos"]] == [
+        (f.finding.code, f.finding.activity, f.status, f.since_number) for f in expected.open]
+    # the June reprogramación's findings belong to version 2: not «corregidos» in version 3
+    assert not [f for f in followed["corregidos_en_esta_version"]
+                if f["codigo"].startswith("GOAL_LOWERED")]
+    june = client.get(f"/api/v1/poa/{plan_id}?corte=2026-06-30").get_json()
+    assert june["version"]["numero"] == 2
+    assert {f["codigo"] for f in june["seguimiento_hallazgos"]["abiertos"]
+            if f["estado"] == "nuevo"} >= {"GOAL_LOWERED_TO_ACHIEVED", "GOAL_LOWERED_AFTER_END"}
+    assert [r["vigente"] for r in june["reprogramaciones"]][:1] == [30]

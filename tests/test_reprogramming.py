@@ -466,6 +466,34 @@ def test_the_cabildo_pdf_shows_the_original_goal_beside_the_current_one(app, tmp
         assert re.search(row, layout), row
 
 
+def test_the_cabildo_excel_has_a_sheet_of_reprogramaciones(app):
+    import io
+
+    import openpyxl
+
+    plan_id = app.stored[0].plan_id
+    answer = app.server.test_client().get(f"/descargas/informe/{plan_id}.xlsx?corte={CORTE}")
+    assert answer.status_code == 200
+    wb = openpyxl.load_workbook(io.BytesIO(answer.data))
+    assert wb.sheetnames.index("Reprogramaciones") == wb.sheetnames.index("Presupuesto") + 1
+    rows = list(wb["Reprogramaciones"].iter_rows(values_only=True))
+    assert rows[0] == ("Actividad", "Campo", "Original", "Vigente", "Reprogramaciones", "Aprobó")
+    assert [r[:4] for r in rows[1:]] == [
+        ("Actividad 2, Apoyo a deportados", "Meta programada", "50", "25"),
+        ("Actividad 5, Seguros Americanos", "Fin", "30/09/2026", "31/10/2026"),
+        ("Actividad 6, COVAM y Programa 2x1", "Meta anual", "10", "5"),
+        ("Actividad 6, COVAM y Programa 2x1", "Meta programada", "10", "5"),
+        ("Actividad 8, Apoyo para tramitar pasaporte mexicano", "Meta programada", "10", "5")]
+    assert rows[1][4].split("\n") == [
+        f"A 30 el 15/06/2026 (versión 2, aprobó planeacion): «{MOTIVO}»",
+        f"A 25 el 01/09/2026 (versión 3, aprobó planeacion): «{SECOND}»"]
+    # the first version alone has none: no such sheet
+    first = app.stored[0].version_id
+    alone = app.server.test_client().get(
+        f"/descargas/informe/{plan_id}.xlsx?corte=2026-03-31&version={first}")
+    assert "Reprogramaciones" not in openpyxl.load_workbook(io.BytesIO(alone.data)).sheetnames
+
+
 # -- the command line ---------------------------------------------------------------------------
 
 

@@ -1,12 +1,13 @@
 """The Informe para cabildo as an Excel workbook: `report_xlsx(data) -> bytes` (openpyxl).
 
-Sheets Portada, Actividades, Presupuesto, Hallazgos, Hallazgos por código, Seguimiento (the open
-findings with their age and aclaraciones; not for a POA's first version without aclaraciones) and
-Alineación. Numbers are numbers and dates are dates, with Mexican formats (`#,##0.00`, `0.0 %`,
-`dd/mm/yyyy`); every text cell goes through `dashboard.exports.escape_cell` and is stored as text,
-so nothing a POA says runs as a formula. Each table sheet starts with its header row, frozen, with
-Excel's filters on it; months are named («Ene», «Feb»…), never numbered. Letter paper, page
-numbers in the printed footer, the header row repeated on every printed page.
+Sheets Portada, Actividades, Presupuesto, Reprogramaciones (only when a goal or a date changed),
+Hallazgos, Hallazgos por código, Seguimiento (the open findings with their age and aclaraciones;
+not for a POA's first version without aclaraciones) and Alineación. Numbers are numbers and dates
+are dates, with Mexican formats (`#,##0.00`, `0.0 %`, `dd/mm/yyyy`); every text cell goes through
+`dashboard.exports.escape_cell` and is stored as text, so nothing a POA says runs as a formula.
+Each table sheet starts with its header row, frozen, with Excel's filters on it; months are named
+(«Ene», «Feb»…), never numbered. Letter paper, page numbers in the printed footer, the header row
+repeated on every printed page.
 """
 
 from __future__ import annotations
@@ -334,6 +335,24 @@ def _followup(ws: Worksheet, data: ReportData) -> None:
     _filter(ws, 3, len(FOLLOWUP_HEADERS), row)
 
 
+REPROGRAMMING_HEADERS = ("Actividad", "Campo", "Original", "Vigente", "Reprogramaciones",
+                         "Aprobó")
+REPROGRAMMING_WIDTHS = (40, 18, 13, 13, 90, 20)
+
+
+def _reprogrammings(ws: Worksheet, data: ReportData) -> None:
+    """Each reprogrammed goal or date (as the PDF's «Metas reprogramadas»): the original beside
+    the current value, and every change with its date, version, approver and motivo."""
+    _headers(ws, 1, REPROGRAMMING_HEADERS, REPROGRAMMING_WIDTHS)
+    row = 1
+    for r in data.reprogrammings:
+        row += 1
+        values = (r.heading, r.field, r.original, r.current, "\n".join(r.steps), r.approved_by)
+        for j, value in enumerate(values, start=1):
+            put(ws, row, j, value).alignment = WRAP
+    _filter(ws, 1, len(REPROGRAMMING_HEADERS), row)
+
+
 def _alignment(ws: Worksheet, data: ReportData) -> None:
     put(ws, 1, 1, ALIGNMENT_TITLE, font=TITLE)
     row = 2
@@ -363,6 +382,10 @@ def report_xlsx(data: ReportData) -> bytes:
         ws.title = title
         fill(ws, data)
         _print_setup(ws, data, landscape=landscape)
+    if data.reprogrammings:  # only when a goal or a date changed
+        ws = wb.create_sheet("Reprogramaciones")
+        _reprogrammings(ws, data)
+        _print_setup(ws, data, landscape=True)
     ws = wb.create_sheet("Hallazgos")
     listed = [("POA", f) for f in data.findings] + [("Presupuesto", f)
                                                     for f in data.budget_findings]

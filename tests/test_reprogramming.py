@@ -18,6 +18,8 @@ from pathlib import Path
 import dash
 import pytest
 from sqlalchemy import select
+from sqlalchemy import text as sql
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from dashboard.app import create_app
@@ -226,6 +228,23 @@ def test_the_version_stores_its_reprogramaciones_with_motivo_approver_and_time(a
     assert [r.description for r in june.reprogrammings] == JUNE_DESCRIPTIONS
     assert rows_of(app.engine, september.version_id) == [
         (2, "programmed", "30", "25", SECOND, "planeacion", SEPTEMBER)]
+
+
+def test_both_engines_store_the_reprogramaciones_and_keep_them_read_only(engine):
+    """SQLite and PostgreSQL: the same rows, the same history, and no row can be edited."""
+    settings = Settings(read_seconds=120)
+    add_version(engine, settings, book(), MARCH)
+    june = add_version(engine, settings, book(JUNE_CHANGES), JUNE, MOTIVO)
+    assert [row[:4] for row in rows_of(engine, june.version_id)] == [
+        (2, "programmed", "50", "30"), (5, "end", "2026-09-30", "2026-10-31"),
+        (6, "goal", "10", "5"), (6, "programmed", "10", "5"), (8, "programmed", "10", "5")]
+    with Session(engine) as session:
+        assert [(h.activity, h.field, h.original, h.current)
+                for h in goal_histories(session, june.plan_id)][:1] == [
+            (2, "programmed", 50, 30)]
+    with pytest.raises(DBAPIError), engine.begin() as connection:
+        connection.execute(sql("UPDATE reprogramming SET justification = 'otra'"))
+    assert {row[4] for row in rows_of(engine, june.version_id)} == {MOTIVO}
 
 
 def test_the_findings_are_the_new_versions_and_come_back_on_any_fecha_de_corte(app):

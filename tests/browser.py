@@ -9,7 +9,11 @@ import time
 from contextlib import contextmanager
 
 from selenium import webdriver
-from selenium.common.exceptions import TimeoutException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    StaleElementReferenceException,
+    TimeoutException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
@@ -110,6 +114,22 @@ def wait_until(predicate, timeout: float = 20, step: float = 0.2):
             return value
         time.sleep(step)
     raise AssertionError("condition not met in time")
+
+
+def click_button(driver, css: str, text: str, timeout: float = 20) -> None:
+    """Click the element of `css` whose text is `text` once it is there and clickable: a
+    calendar fading in is redrawn meanwhile (stale elements) or still covered for a moment."""
+    def clicked() -> bool:
+        try:
+            found = [e for e in driver.find_elements(By.CSS_SELECTOR, css) if e.text == text]
+            if found:
+                found[0].click()
+                return True
+        except (StaleElementReferenceException, ElementClickInterceptedException):
+            pass
+        return False
+
+    wait_until(clicked, timeout)
 
 
 def login(driver, live: LiveApp, username: str, password: str = PASSWORD) -> None:

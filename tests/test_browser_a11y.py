@@ -24,6 +24,7 @@ from selenium.webdriver.support.ui import Select
 from loaders.settings import Settings
 from tests.browser import (
     chromium,
+    click_button,
     console_errors,
     login,
     served,
@@ -180,13 +181,14 @@ def test_on_a_phone_the_navbar_folds_behind_menu(driver, live, account):
     toggler.click()
     wait_until(metas.is_displayed)
     assert toggler.get_attribute("aria-expanded") == "true"
+    # (the menu unfolds with an animation: what is below the links shows once it has ended)
+    wait_until(lambda: not driver.find_elements(By.CSS_SELECTOR, ".navbar .collapsing"))
     # the selection stays usable on the phone: another fecha de corte from the calendar
     poa = Select(driver.find_element(By.ID, "nav-poa"))
-    assert poa.first_selected_option.text.startswith("Migrantes y Ex braceros")
+    assert poa.first_selected_option.get_attribute("textContent").startswith(
+        "Migrantes y Ex braceros")
     driver.find_element(By.ID, "nav-corte").click()
-    day = wait_until(lambda: [b for b in driver.find_elements(
-        By.CSS_SELECTOR, "[role=dialog] table button") if b.text == "3"])
-    day[0].click()
+    click_button(driver, "[role=dialog] table button", "3")
     wait_for_text(driver, ".corte-date", "03/11/2026")
     assert "corte=2026-11-03" in driver.current_url
     # going to another page closes the menu

@@ -15,7 +15,15 @@ from selenium.webdriver.common.keys import Keys
 from dashboard.views import plan_view
 from loaders.read.poa import read_poa_file
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_for_text, wait_until
+from tests.browser import (
+    chromium,
+    click_button,
+    console_errors,
+    served,
+    wait_for,
+    wait_for_text,
+    wait_until,
+)
 from tests.paths import SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.browser
@@ -218,8 +226,7 @@ def test_mantine_arrives_only_when_a_date_is_pressed(driver, live):
     assert "date-standin" not in (real.get_attribute("class") or "")
     assert real.text == "21/11/2026"
     # a day chosen changes the corte, as before
-    day = [b for b in dialog[0].find_elements(By.CSS_SELECTOR, "table button") if b.text == "3"]
-    day[0].click()
+    click_button(driver, "[role=dialog] table button", "3")
     wait_for_text(driver, ".corte-date", "03/11/2026")
     assert "corte=2026-11-03" in driver.current_url
     # another page with date inputs draws Mantine's own at once (no second download)

@@ -133,13 +133,14 @@ def click_button(driver, css: str, text: str, timeout: float = 20) -> None:
 
 
 def login(driver, live: LiveApp, username: str, password: str = PASSWORD) -> None:
-    """Sign in through the real form, as a person would."""
+    """Sign in through the real form, as a person would. (Generous waits: on a busy machine the
+    first page after signing in, with its bundles, may take well over the usual 20 s.)"""
     driver.delete_all_cookies()
     driver.get(f"{live.url}/ingresar")
-    wait_for(driver, "#usuario").send_keys(username)
+    wait_for(driver, "#usuario", timeout=60).send_keys(username)
     driver.find_element(By.CSS_SELECTOR, "#contrasena").send_keys(password)
     driver.find_element(By.CSS_SELECTOR, "#login-submit").click()
-    wait_for(driver, "#nav-user")
+    wait_for(driver, "#nav-user", timeout=60)
 
 
 @contextmanager

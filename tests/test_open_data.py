@@ -17,7 +17,6 @@ from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 
-import dash
 import pytest
 from sqlalchemy.orm import Session
 
@@ -35,6 +34,7 @@ from loaders.store.versions import store_upload
 from loaders.text import fmt_money
 from tests.builders import activity, write_poa
 from tests.paths import REPO_ROOT
+from tests.test_api import find, page_tree, text_of
 
 CORTE = date(2026, 12, 1)
 JUNE, SEPTEMBER = datetime(2026, 6, 15, 10, 0), datetime(2026, 9, 20, 9, 30)
@@ -110,35 +110,6 @@ def published(app, tmp_path_factory):
 
 
 # -- what the pages show, rendered by the pages themselves ------------------------------------
-
-
-def page_tree(app, path: str, **query):
-    layout = next(p for p in dash.page_registry.values() if p["path"] == path)["layout"]
-    with app.server.test_request_context(path):
-        return layout(**query)
-
-
-def find(node, ident):
-    if getattr(node, "id", None) == ident:
-        return node
-    children = getattr(node, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, ident)
-            if found is not None:
-                return found
-    return None
-
-
-def text_of(node) -> str:
-    if isinstance(node, str | int | float):
-        return str(node)
-    children = getattr(node, "children", None)
-    if children is None:
-        return ""
-    if isinstance(children, list | tuple):
-        return "".join(text_of(c) for c in children)
-    return text_of(children)
 
 
 def kpi_value(tree, ident: str) -> str:

@@ -420,7 +420,10 @@ def _logout(app: dash.Dash):
         # sessions stop working on the server, whatever the browsers keep.
         end_sessions(get_services().engine, user.id, remote_addr=remote_addr())
         flask.session.clear()
-    return flask.redirect(app.get_relative_path("/"))
+    response = flask.redirect(app.get_relative_path("/"))
+    # Page answers this browser kept for the account (`dashboard/startup.py`) go too.
+    response.headers["Clear-Site-Data"] = '"storage"'
+    return response
 
 
 class SessionCookies(SecureCookieSessionInterface):

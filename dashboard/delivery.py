@@ -54,6 +54,7 @@ from dash.fingerprint import build_fingerprint, cache_regex, check_fingerprint
 from flask_compress import Compress
 from werkzeug.security import safe_join
 
+from dashboard import startup
 from dashboard.dates import DATES_SETTINGS, MANTINE_THEME
 from loaders.settings import Settings
 
@@ -124,14 +125,16 @@ DROPPED_SCRIPTS = (("dash", "deps/polyfill@"),)
 
 
 class Dash(dash.Dash):
-    """The app's Dash: its index page asks for component suites under versioned folders and
-    leaves the lazy ones out (module docstring, points 1 and 2)."""
+    """The app's Dash: its index page asks for component suites under versioned folders, leaves
+    the lazy ones out (module docstring, points 1 and 2) and carries what Dash would ask for
+    first (`dashboard/startup.py`)."""
 
     def interpolate_index(self, **kwargs) -> str:
         prefix = self.config.requests_pathname_prefix
         kwargs["scripts"] = index_scripts(kwargs.get("scripts", ""), prefix)
         kwargs["metas"] = (kwargs.get("metas", "") + lazy_meta(prefix)
                            + preload_links(kwargs["scripts"]))
+        kwargs["config"] = kwargs.get("config", "") + startup.start_script(self)
         return super().interpolate_index(**kwargs)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import json
 
 import dash
 import dash_bootstrap_components as dbc
@@ -154,16 +154,24 @@ def register_callbacks(app: dash.Dash) -> None:
             notice is None,
         )
 
-    @auth.callback(
-        app, auth.READ,
+    # The links keep the POA, version and corte of the address (`QUERY_KEYS`, the first
+    # non-empty value of each, as `query_from_search` reads them). In the browser: it needs
+    # nothing from the server, and the page's start waits for no answer of it.
+    app.clientside_callback(
+        """function(search, linkIds) {
+            const keys = """ + json.dumps(list(QUERY_KEYS)) + """;
+            const base = """ + json.dumps(app.config.requests_pathname_prefix.rstrip("/")) + """;
+            const keep = new URLSearchParams();
+            for (const [key, value] of new URLSearchParams(search || '')) {
+                if (keys.includes(key) && value && !keep.has(key)) { keep.append(key, value); }
+            }
+            const suffix = keep.toString() ? '?' + keep.toString() : '';
+            return linkIds.map(link => base + '/' + link.path.replace(/^\\//, '') + suffix);
+        }""",
         Output({"type": ids.NAV_LINK, "path": dash.ALL}, "href"),
         Input(ids.LOCATION, "search"),
         State({"type": ids.NAV_LINK, "path": dash.ALL}, "id"),
     )
-    def keep_query_in_links(search, link_ids):
-        keep = {k: v for k, v in query_from_search(search).items() if k in QUERY_KEYS}
-        suffix = "?" + urlencode(keep) if keep else ""
-        return [app.get_relative_path(link["path"]) + suffix for link in link_ids]
 
     # The toggler opens and closes the menu (and says so with aria-expanded); going to another
     # page closes it.

@@ -72,6 +72,7 @@ from loaders.store.schema import FindingNote, MovementRow, Plan, SpendingImport,
 EXTENSION = "tablero_poa_response_cache"
 DIRECTORY = Path("cache") / "respuestas"  # inside POA_DATA_DIR
 HEADER = "X-Tablero-Cache"
+REUSE_HEADER = "X-Tablero-Reuse"  # the token under which the browser may keep an answer
 MB = 1024 * 1024
 MAX_ENTRY = 8 * MB  # a larger answer is served but not kept
 DISK_TIMEOUT = 2.0  # seconds a worker waits for another one writing the cache's index
@@ -180,6 +181,8 @@ class ResponseCache:
         identity = [code_fingerprint(), settings_fingerprint(settings),
                     app.config.requests_pathname_prefix, app.config.routes_pathname_prefix]
         self.identity = hashlib.sha256(json.dumps(identity).encode()).hexdigest()
+        # Closed reading keeps no answer in a browser (`dashboard/security.py`: no-store).
+        self.browser_reuse = settings.public_read
 
     # -- which requests ---------------------------------------------------------------------
 
@@ -196,10 +199,16 @@ class ResponseCache:
         return (isinstance(pathname, str)
                 and self.app.strip_relative_path(pathname) in CACHED_PAGES)
 
-    def key(self, body: bytes) -> str:
+    def token(self) -> str:
+        """Everything an answer depends on besides the request's body, as one hash: the code and
+        settings, the data's revision, who asks and today's date. The browser keeps answers
+        under it (`dashboard/startup.py`)."""
         parts = [self.identity, repr(data_revision()), repr(principal()),
                  date.today().isoformat()]
-        digest = hashlib.sha256("\n".join(parts).encode())
+        return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+    def key(self, token: str, body: bytes) -> str:
+        digest = hashlib.sha256(token.encode())
         digest.update(b"\n")
         digest.update(body)
         return digest.hexdigest()
@@ -214,24 +223,27 @@ class ResponseCache:
             return None
         if not self.cacheable(request.get_json(silent=True)):
             return None
-        key = self.key(request.get_data(cache=True))
+        token = self.token()
+        key = self.key(token, request.get_data(cache=True))
         try:
             kept = self.store.get(key)
         except Exception as exc:  # a cache that cannot be read never fails a page
             log.warning("response cache not read: %s", exc)
-            return None
+            kept = None
         if kept is None:
-            flask.g.setdefault(KEY_FLAG, key)
+            flask.g.setdefault(KEY_FLAG, (token, key))
             return None
         response = flask.Response(kept, mimetype="application/json")
         response.headers[HEADER] = "hit"
+        self.offer(response, token)
         return response
 
     def keep(self, response: flask.Response) -> flask.Response:
         """`after_request`: keep a computed answer under the key `serve` made for it."""
-        key = flask.g.pop(KEY_FLAG, None)
-        if key is None:
+        flagged = flask.g.pop(KEY_FLAG, None)
+        if flagged is None:
             return response
+        token, key = flagged
         response.headers[HEADER] = "miss"
         if (response.status_code != 200 or response.mimetype != "application/json"
                 or response.direct_passthrough or response.is_streamed
@@ -240,11 +252,18 @@ class ResponseCache:
         data = response.get_data()
         if b'"sideUpdate"' in data or len(data) > MAX_ENTRY:  # a failed callback's sentence
             return response
+        self.offer(response, token)
         try:
             self.store.set(key, data, expire=EXPIRE)
         except Exception as exc:  # nor one that cannot be written
             log.warning("response cache not written: %s", exc)
         return response
+
+    def offer(self, response: flask.Response, token: str) -> None:
+        """Let the browser keep this answer under `token` too (`dashboard/startup.py`), when
+        reading is open: with closed reading no answer stays in a browser."""
+        if self.browser_reuse:
+            response.headers[REUSE_HEADER] = token
 
 
 def register(app: dash.Dash) -> None:

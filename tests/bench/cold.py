@@ -91,6 +91,10 @@ OBSERVER = """
   observer.observe(document, {childList: true, subtree: true});
 })();
 """
+MARKS = """
+return Object.fromEntries(performance.getEntriesByType('mark')
+  .map(m => [m.name, Math.round(m.startTime)]));
+"""
 RESOURCES = """
 return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
   .filter(e => e.name.startsWith(location.origin + '/'))
@@ -313,6 +317,7 @@ def visit(driver, url: str, selector: str, *, network: Network | None, accept: s
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
     requests = over_the_wire(events, origin)
     timing = driver.execute_script(RESOURCES)
+    out["marks"] = driver.execute_script(MARKS)
     out.update({
         "bytes": sum(r["bytes"] for r in requests), "requests": requests,
         "timing_transfer_bytes": sum(r["transfer"] for r in timing),

@@ -13,14 +13,15 @@ import re
 from dataclasses import replace
 from datetime import date
 
+import pytest
+
 from dashboard import response_cache, startup
 from loaders.imports import import_workbook
 from loaders.settings import Settings
 from loaders.store.accounts import add_user
 from tests.bench.workbooks import sample_revision
-from tests.test_response_cache import (  # noqa: F401  (`app`: the fixture)
+from tests.test_response_cache import (
     CORTE,
-    app,
     PASSWORD,
     engine_of,
     navbar_body,
@@ -35,6 +36,13 @@ from tests.test_response_cache import (  # noqa: F401  (`app`: the fixture)
 REUSE = response_cache.REUSE_HEADER
 START = re.compile(r'<script id="' + startup.SCRIPT_ID + r'" type="application/json">(.*?)</script>',
                    re.S)
+
+
+@pytest.fixture
+def app(settings):
+    app = new_app(settings)
+    yield app
+    engine_of(app).dispose()
 
 
 def start_of(client, path: str = "/") -> dict:

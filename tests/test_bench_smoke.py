@@ -198,6 +198,17 @@ def test_milestones_say_when_files_layout_callbacks_and_chart_came():
                                       "gráfica": 2420}
 
 
+def test_milestones_of_a_page_that_started_from_its_index_and_kept_answers():
+    visit = {"ms": 701.2, "timing": [
+        {"path": "/", "start": 0, "end": 125},
+        {"path": "/assets/plotly-tablero.min.js", "start": 130, "end": 245},
+        {"path": "/_dash-component-suites/dash/dcc/async-graph.js", "start": 128, "end": 180},
+    ], "marks": {"tablero-inicio:_dash-layout": 366, "tablero-inicio:_dash-dependencies": 367,
+                 "tablero-inicio:respuesta": 472}}
+    assert cold.milestones(visit) == {"archivos": 245, "_dash-layout": 366,
+                                      "respuestas guardadas": 472, "gráfica": 701}
+
+
 def test_gzip_mode_names_the_scripts_and_styles_that_came_otherwise():
     def request(path, encoding, size=100):
         return {"path": path, "bytes": size, "encoding": encoding}

@@ -357,16 +357,21 @@ def visits(url: str, selector: str, network: Network, accept: str | None,
 
 def milestones(visit: dict) -> dict[str, float]:
     """Where a visit's time went, in ms on the page's clock: the files the page names all in
-    (`archivos`), Dash asks for its layout (`_dash-layout`, after running those scripts), the
-    last callback answer arrives (`llamadas`), the chart is drawn (`gráfica`)."""
-    timing = visit["timing"]
-    layout = min((t["start"] for t in timing if t["path"] == "/_dash-layout"), default=None)
+    (`archivos`), Dash asks for its layout (`_dash-layout`, after running those scripts; answered
+    from the index page, `assets/page_start.js` marks the moment), the last callback answer
+    arrives from the server (`llamadas`) or from the browser's own copies (`respuestas
+    guardadas`), the chart is drawn (`gráfica`)."""
+    timing, marks = visit["timing"], visit.get("marks") or {}
+    layout = min((t["start"] for t in timing if t["path"] == "/_dash-layout"),
+                 default=marks.get("tablero-inicio:_dash-layout"))
     files = [t["end"] for t in timing if t["path"].endswith((".js", ".css"))
              and (layout is None or t["start"] < layout)]
     answers = [t["end"] for t in timing if t["path"] == "/_dash-update-component"]
     out = {"archivos": max(files, default=0), "_dash-layout": layout or 0}
     if answers:
         out["llamadas"] = max(answers)
+    if "tablero-inicio:respuesta" in marks:  # the last answer the browser kept
+        out["respuestas guardadas"] = marks["tablero-inicio:respuesta"]
     out["gráfica"] = round(visit["ms"])
     return out
 

@@ -46,6 +46,12 @@ processes and threads), bounded by `POA_CACHE_RESPUESTAS_MB`; the entries stored
 first, and none is kept more than a day. `POA_CACHE_RESPUESTAS=0` turns it off. When the disk
 cache cannot be read or written, the request is answered as without it. Each answer it handles
 says `X-Tablero-Cache: hit` or `miss`.
+
+Everything in the key but the body is one hash, the token (`ResponseCache.token`). With open
+reading, an answer the cache keeps (or serves) also says `X-Tablero-Reuse: <token>`, and the index
+page carries the token of its own request (`dashboard/startup.py`): the browser keeps such an
+answer and gives it again for the same request while the index page gives the same token — the
+very answer this cache would send. With closed reading no answer stays in a browser.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ status, Content-Encoding, Cache-Control and whether the cache answered are kept 
 from __future__ import annotations
 
 import contextlib
+import http.server
 import io
 import json
 import logging
@@ -42,6 +43,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +55,8 @@ from dash import dcc
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
+from dashboard.app import ASSETS_DIR
+from dashboard.delivery import IMMUTABLE
 from loaders.settings import Settings
 from tests.bench.common import CORTE, KIB, Measurement, Paired, Timing, fmt_kib, fmt_value
 from tests.bench.pages import QUERY, in_app
@@ -219,6 +223,52 @@ class BarePage:
             self.process.wait()
 
 
+MINIMAL_BUNDLE = "plotly-tablero.min.js"
+
+
+class MinimalPage:
+    """The least any page can do to draw `graph`'s figure: a static page with the tablero's Plotly
+    bundle (kept a year by the browser, as the tablero's files) and one `Plotly.newPlot` with the
+    figure written into the page; no Dash, no React, no request after the bundle. Served by a
+    thread of this process; its repeat visit is what the browser and this machine need at the
+    least (the tablero's is compared with it, for information)."""
+
+    def __init__(self, graph: dcc.Graph, assets: Path) -> None:
+        figure = json.dumps(figure_dict(graph.figure), cls=plotly.utils.PlotlyJSONEncoder)
+        figure = figure.replace("<", "\\u003c")  # no text of the figure can end the script
+        height = (getattr(graph, "style", None) or {}).get("height", "450px")
+        page = ("<!doctype html><html lang='es-MX'><head><meta charset='utf-8'>"
+                f"<script src='/{MINIMAL_BUNDLE}'></script></head><body>"
+                f"<div id='{BARE_GRAPH[1:]}' style='height:{height}'></div><script>"
+                f"Plotly.newPlot('{BARE_GRAPH[1:]}', {figure});"
+                "</script></body></html>").encode()
+        files = {"/": (page, "text/html; charset=utf-8", "no-cache"),
+                 f"/{MINIMAL_BUNDLE}": ((assets / MINIMAL_BUNDLE).read_bytes(),
+                                        "text/javascript", IMMUTABLE)}
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                body, kind, cache = files.get(self.path.split("?")[0], (b"", "text/plain", ""))
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                if cache:
+                    self.send_header("Cache-Control", cache)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # quiet
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 # -- one visit --------------------------------------------------------------------------------------
 
 
@@ -329,8 +379,9 @@ def visit(driver, url: str, selector: str, *, network: Network | None, accept: s
 
 
 def visits(url: str, selector: str, network: Network, accept: str | None,
-           quiet_s: float) -> dict:
-    """A side's three visits of one repetition: cold and repeat throttled, cold unthrottled."""
+           quiet_s: float, unthrottled: bool = True) -> dict:
+    """A side's three visits of one repetition: cold and repeat throttled, cold unthrottled
+    (unless `unthrottled` is false)."""
     profile = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     try:
         out = {}
@@ -343,6 +394,8 @@ def visits(url: str, selector: str, network: Network, accept: str | None,
                 driver.quit()
     finally:
         shutil.rmtree(profile, ignore_errors=True)
+    if not unthrottled:
+        return out
     driver = browser()
     try:
         out["unthrottled"] = visit(driver, url, selector, network=None, accept=accept,
@@ -415,6 +468,19 @@ def page_measurements(path: str, details: dict, network: Network, accept: str | 
     ]
 
 
+def least_row(path: str, details: dict, network: Network, accept: str | None) -> Measurement:
+    """For information: the tablero's repeat visit against the minimal page's (`MinimalPage`),
+    the least this browser on this machine needs to draw that figure."""
+    gzip = " (gzip)" if accept == GZIP else ""
+    return Measurement(
+        "carga", f"Segunda visita a {path}: tablero contra la página mínima (sólo Plotly, "
+        f"sin Dash), {network.label}{gzip}",
+        [d["repeat"]["ms"] / 1000 for d in details["app"]],
+        [d["repeat"]["ms"] / 1000 for d in details["minimal"]], None, "wall",
+        extra={"accept_encoding": accept or "chromium", "network": network.cdp(),
+               "minimal_timing": [d["repeat"]["timing"] for d in details["minimal"]]})
+
+
 def not_gzip(requests: list[dict]) -> list[str]:
     """Scripts and stylesheets that came over the wire without gzip."""
     return sorted({r["path"] for r in requests if r["bytes"] and r["encoding"] != "gzip"
@@ -437,11 +503,12 @@ def run(reps: int = 3, pages: tuple[str, ...] = tuple(PAGES), *, accept: str | N
             for path in pages:
                 graph = main_graph(live.app, path)
                 marker = drawn_selector(PAGES[path], figure_dict(graph.figure))
-                bare = BarePage(graph)
+                bare, minimal = BarePage(graph), MinimalPage(graph, ASSETS_DIR)
                 try:
+                    bare_marker = drawn_selector(BARE_GRAPH, figure_dict(graph.figure))
                     sides = {"app": (f"{live.url}{path}?corte={CORTE}", marker),
-                             "floor": (bare.url + "/",
-                                       drawn_selector(BARE_GRAPH, figure_dict(graph.figure)))}
+                             "floor": (bare.url + "/", bare_marker),
+                             "minimal": (minimal.url + "/", bare_marker)}
                     # Untimed: the servers' first requests (Dash's own set-up, the page's data
                     # read and its figures cached, as after any earlier visitor).
                     for url, selector in sides.values() if warmup else ():
@@ -451,12 +518,15 @@ def run(reps: int = 3, pages: tuple[str, ...] = tuple(PAGES), *, accept: str | N
                                   quiet_s=None)
                         finally:
                             driver.quit()
-                    details: dict[str, list[dict]] = {"app": [], "floor": []}
+                    details: dict[str, list[dict]] = {"app": [], "floor": [], "minimal": []}
                     for i in range(reps):
                         order = ["app", "floor"] if i % 2 == 0 else ["floor", "app"]
                         for side in order:
                             details[side].append(visits(*sides[side], network, accept, quiet_s))
-                    rows = page_measurements(path, details, network, accept)
+                        details["minimal"].append(visits(*sides["minimal"], network, accept,
+                                                         quiet_s, unthrottled=False))
+                    rows = [*page_measurements(path, details, network, accept),
+                            least_row(path, details, network, accept)]
                     for m in rows:
                         log(f"  {m.name}: {fmt_value(m, m.app)} / {fmt_value(m, m.floor)}")
                     if accept == GZIP:
@@ -473,6 +543,7 @@ def run(reps: int = 3, pages: tuple[str, ...] = tuple(PAGES), *, accept: str | N
                     out += rows
                 finally:
                     bare.stop()
+                    minimal.stop()
         finally:
             live.stop()
     return out

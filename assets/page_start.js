@@ -4,9 +4,10 @@
  * first time, they are answered from the index page's <script id="tablero-inicio">, without the
  * network. With a token there (open reading, response cache on), page answers the server marks
  * with the same token (X-Tablero-Reuse) are kept in localStorage and, while the index page keeps
- * giving that token, the same request is answered from there: the server would send the same
- * bytes, from its own cache under the same key. A new token (new data, account, day or release)
- * drops everything kept under the old one.
+ * giving that token, the same request is answered from there during the page's start (until the
+ * person first clicks or types): the server would send the same bytes, from its own cache under
+ * the same key. A new token (new data, account, day or release) drops everything kept under the
+ * old one.
  */
 (function () {
   'use strict';
@@ -66,6 +67,18 @@
     }
   }
   var reuse = Boolean(store && start.token);
+  // Kept answers serve the page's start only: the token is the one of this very moment. Once
+  // the person acts (a click, a key, the browser's back button), the data may change under the
+  // page — their own movement, someone's upload — and every answer comes from the server again
+  // (the ones that still carry this token are kept for the next visit).
+  var STOP = ['pointerdown', 'mousedown', 'touchstart', 'keydown', 'popstate'];
+  function started() {
+    reuse = false;
+    STOP.forEach(function (type) { window.removeEventListener(type, started, true); });
+  }
+  if (reuse) {
+    STOP.forEach(function (type) { window.addEventListener(type, started, true); });
+  }
 
   // A short name for a request's body (cyrb53); the body itself is kept and compared too.
   function name(text) {
@@ -138,11 +151,12 @@
       }
       return Promise.resolve(answer(JSON.stringify(data), 'index'));
     }
-    if (!reuse || method !== 'POST' || path !== callbacks || !init || typeof init.body !== 'string') {
+    if (!store || !start.token || method !== 'POST' || path !== callbacks || !init
+        || typeof init.body !== 'string') {
       return realFetch(input, init);
     }
     var body = init.body;
-    var text = kept(body);
+    var text = reuse ? kept(body) : null;
     if (text !== null) {
       if (window.performance && performance.mark) {
         performance.mark('tablero-inicio:respuesta');

@@ -16,10 +16,12 @@ The index page now carries, in `<script id="tablero-inicio" type="application/js
 `assets/page_start.js` answers the renderer's first two requests from them. With a token, it
 also keeps in the browser (`localStorage`) each page answer the server marks with that token
 (`X-Tablero-Reuse`, set by the response cache on exactly the answers it keeps itself) and,
-while the index page keeps giving the same token, answers the same request again without the
-network: the answer is the one the server would send, since it would take it from its own cache
-under the same key. Any new version, movement, account change, day or release gives a new
-token, and the browser drops what it kept under the old one. Signing out clears the site's
+on a later visit whose index page gives the same token, answers the same request again without
+the network while the page starts (until the person first clicks or types: from then on the data
+may change under the page, and every answer comes from the server): the answer is the one the
+server would send, since it would take it from its own cache under the same key. Any new
+version, movement, account change, day or release gives a new token, and the browser drops what
+it kept under the old one. Signing out clears the site's
 storage (`Clear-Site-Data`, `dashboard/auth.py`).
 """
 

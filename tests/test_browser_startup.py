@@ -109,3 +109,23 @@ def test_signing_out_empties_what_the_browser_kept(driver, live):
     assert driver.execute_script("return localStorage.length") == 0
     driver.get(f"{live.url}/")
     wait_for(driver, "#nav-login", timeout=60)
+
+
+def test_kept_answers_serve_the_start_only_then_the_server_answers(driver, live):
+    """Once the person clicks, the data may change under the open page (their own movement,
+    someone's upload): no kept answer is given any more, though it is still kept."""
+    open_summary(driver, live)
+    wait_until(lambda: driver.execute_script(KEPT))
+    open_summary(driver, live)  # a second visit, untouched so far
+    ask_again = """
+      const done = arguments[arguments.length - 1];
+      const key = Object.keys(localStorage).find(k => k.startsWith('tablero-respuesta:'));
+      const body = JSON.parse(localStorage.getItem(key))[0];
+      fetch('/_dash-update-component', {method: 'POST', body: body,
+                                        headers: {'Content-Type': 'application/json'}})
+        .then(r => done([r.headers.get('X-Tablero-Inicio'), r.headers.get('X-Tablero-Cache')]));
+    """
+    assert driver.execute_async_script(ask_again) == ["navegador", None]
+    driver.find_element(By.CSS_SELECTOR, ".page-title").click()  # the person acts
+    assert driver.execute_async_script(ask_again) == [None, "hit"]
+    assert driver.execute_script(KEPT) >= 2

@@ -63,10 +63,19 @@ def test_page_load_group_counts_bytes_and_pairs_app_with_bare_page():
         "Segunda visita a /metas (caché), 100 Mbit/s, 5 ms",
         "Bytes en la segunda visita a /metas",
         "Carga en frío de /metas sin límite de red",
+        "Segunda visita a /metas: tablero contra la página mínima (sólo Plotly, sin Dash), "
+        "100 Mbit/s, 5 ms",
     ]
-    assert [m.clock for m in rows] == ["wall", "bytes", "wall", "bytes", "wall"]
+    assert [m.clock for m in rows] == ["wall", "bytes", "wall", "bytes", "wall", "wall"]
     assert [(m.target, m.limit) for m in rows] == [
-        (0.6, None), (None, 700 * 1024), (None, 0.35), (None, None), (1.0, None)]
+        (0.6, None), (None, 700 * 1024), (None, 0.35), (None, None), (1.0, None), (None, None)]
+    # The minimal page's row: the tablero's repeat visit against the minimal page's, whose only
+    # file is the Plotly bundle, from the browser's cache.
+    least = rows[5]
+    assert least.app_s == rows[2].app_s
+    minimal = {e["path"]: e for e in least.extra["minimal_timing"][0]}
+    assert list(minimal) == ["/", "/" + cold.MINIMAL_BUNDLE]
+    assert minimal["/" + cold.MINIMAL_BUNDLE]["transfer"] == 0  # the browser's cache answered
     for m in rows:
         assert len(m.app_s) == len(m.floor_s) == 1
         assert m.app_s[0] > 0 and m.floor_s[0] > 0
@@ -102,8 +111,10 @@ def test_page_load_group_counts_bytes_and_pairs_app_with_bare_page():
         "Segunda visita a /metas (caché), 100 Mbit/s, 5 ms (reloj)",
         "Bytes en la segunda visita a /metas",
         "Carga en frío de /metas sin límite de red (reloj)",
+        "Segunda visita a /metas: tablero contra la página mínima (sólo Plotly, sin Dash), "
+        "100 Mbit/s, 5 ms (reloj)",
     ]
-    assert [c[4] for c in cells] == ["≤ 0.6×", "≤ 700 KiB", "≤ 0.35 s", "—", "≤ 1×"]
+    assert [c[4] for c in cells] == ["≤ 0.6×", "≤ 700 KiB", "≤ 0.35 s", "—", "≤ 1×", "—"]
     assert cells[1][1] == f"{cold_bytes.app / 1024:,.0f} KiB"
     assert cells[1][3] == f"{cold_bytes.app / cold_bytes.floor:.2f}×"
     assert cells[1][5] == ("sí" if cold_bytes.met else "NO")

@@ -238,6 +238,7 @@ class MinimalPage:
         figure = figure.replace("<", "\\u003c")  # no text of the figure can end the script
         height = (getattr(graph, "style", None) or {}).get("height", "450px")
         page = ("<!doctype html><html lang='es-MX'><head><meta charset='utf-8'>"
+                "<link rel='icon' href='data:,'>"  # no request for an icon
                 f"<script src='/{MINIMAL_BUNDLE}'></script></head><body>"
                 f"<div id='{BARE_GRAPH[1:]}' style='height:{height}'></div><script>"
                 f"Plotly.newPlot('{BARE_GRAPH[1:]}', {figure});"

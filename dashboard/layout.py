@@ -17,7 +17,7 @@ from dashboard.state import QUERY_KEYS, parse_corte, query_from_search, resolve,
 # The pages that show the chosen version (the version notice appears on them only), as
 # `app.strip_relative_path` gives them.
 VERSION_PAGES = {"", "metas", "cronograma", "calidad", "alineacion", "presupuesto", "historial"}
-NAV_TOGGLER = "nav-toggler"  # the "Menú" button shown below 992 px
+NAV_TOGGLER = "nav-toggler"  # the "Menú" button shown below 1200 px
 NAV_COLLAPSE = "nav-collapse"  # what it folds: links, selectors, account
 
 def account_menu() -> html.Div:
@@ -28,7 +28,9 @@ def account_menu() -> html.Div:
         return html.Div(html.A("Ingresar", href=login, className="btn btn-outline-light btn-sm",
                                id="nav-login"), className="nav-account")
     return html.Div([
-        html.Span([user.display, " · ", html.Small(user.role_label)], id="nav-user",
+        html.Span([user.display, html.Span([" · ", html.Small(user.role_label)],
+                                           className="nav-role")],
+                  id="nav-user", title=f"{user.display} · {user.role_label}",
                   className="text-light me-2"),
         html.A("Salir", href=dash.get_relative_path(auth.LOGOUT_PATH),
                className="btn btn-outline-light btn-sm", id="nav-logout"),
@@ -36,8 +38,9 @@ def account_menu() -> html.Div:
 
 
 def navbar() -> dbc.Navbar:
-    """Brand and a toggler; below 992 px (Bootstrap's `lg`) the links, the selectors and the
-    account fold behind the toggler, so a phone sees its content first."""
+    """Brand and a toggler; below 1200 px (Bootstrap's `xl`) the links, the selectors and the
+    account fold behind the toggler, so a phone sees its content first and a 1024 × 768
+    projector a one-row bar (unfolded there, the bar took five rows)."""
     pages = sorted(dash.page_registry.values(), key=lambda p: (p.get("order") is None, p.get("order") or 0))
     links = [
         dbc.NavItem(
@@ -87,7 +90,7 @@ def navbar() -> dbc.Navbar:
         ),
         color="primary",
         dark=True,
-        expand="lg",
+        expand="xl",
         className="no-print mb-3 tablero-navbar",
     )
 

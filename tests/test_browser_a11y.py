@@ -212,6 +212,36 @@ def test_on_a_laptop_the_navbar_is_open(driver, live, account):
     assert current.value_of_css_property("color") == "rgba(255, 255, 255, 1)"  # not teal
 
 
+NAV_ROWS = """
+const tops = [...document.querySelectorAll('.navbar .nav-links .nav-link')]
+  .map(a => Math.round(a.getBoundingClientRect().top));
+return [new Set(tops).size, tops.length,
+        Math.round(document.querySelector('.navbar').getBoundingClientRect().height)];
+"""
+
+
+def test_on_a_laptop_every_link_of_the_administration_fits_one_row(driver, live, account):
+    sign_in_for(driver, live, "admin", account)
+    viewport(driver, LAPTOP)
+    open_page(driver, live, "/")
+    rows, links, height = driver.execute_script(NAV_ROWS)
+    assert (rows, links) == (1, 13)  # ten pages, Cargar POA, Plantilla, Auditoría
+    assert height <= 160  # links; selectors; the account
+    # the role is still said (to screen readers, and on hover)
+    user = driver.find_element(By.ID, "nav-user")
+    assert "Administración" in user.get_attribute("textContent")
+    assert "Administración" in user.get_attribute("title")
+
+
+def test_on_a_1024_projector_the_navbar_is_one_folded_row(driver, live, account):
+    sign_in_for(driver, live, None, account)
+    viewport(driver, (1024, 768))
+    open_page(driver, live, "/")
+    assert driver.find_element(By.ID, "nav-toggler").is_displayed()
+    assert not driver.find_element(By.ID, "nav-poa").is_displayed()
+    assert driver.execute_script(NAV_ROWS)[2] <= 80
+
+
 def test_the_date_picker_speaks_spanish(driver, live, account):
     sign_in_for(driver, live, None, account)
     viewport(driver, LAPTOP)

@@ -6,7 +6,9 @@ import os
 import shutil
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from selenium import webdriver
 from selenium.common.exceptions import (
@@ -150,3 +152,45 @@ def served(settings: Settings):
         yield live
     finally:
         live.stop()
+
+
+@contextmanager
+def served_empty(root: Path):
+    """The app on an empty database (no sample imported), under `root`: what a first upload
+    finds."""
+    with served(Settings(data_dir=root / "data", sample_workbook=root / "no-sample.xlsx")) as live:
+        yield live
+
+
+def browsing(download_dir: Path | str | None = None, *, script_timeout: float | None = None,
+             live: LiveApp | None = None, account: tuple[str, str] | None = None,
+             ) -> Iterator[webdriver.Chrome]:
+    """A Chromium for a fixture (`yield from browsing(...)`), closed afterwards; downloads go to
+    `download_dir`; with `account` (username, role), that account is made in `live` and signed
+    in first."""
+    driver = chromium(str(download_dir) if download_dir else None)
+    try:
+        if script_timeout:
+            driver.set_script_timeout(script_timeout)
+        if account:
+            login(driver, live, live.add_account(*account))
+        yield driver
+    finally:
+        driver.quit()
+
+
+def viewport(driver, width: int, height: int) -> None:
+    """The page's viewport exactly `width` × `height` CSS pixels (a desktop browser, classic
+    scrollbars)."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+
+
+def downloaded(folder: Path, name: str) -> Path:
+    """The file once Chromium has finished writing it (no `.crdownload` left)."""
+    def done():
+        path = folder / name
+        partial = list(folder.glob("*.crdownload"))
+        return path if path.is_file() and path.stat().st_size and not partial else None
+
+    return wait_until(done, timeout=30)

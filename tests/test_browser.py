@@ -15,7 +15,7 @@ from dashboard.views import plan_view
 from loaders.read.poa import read_poa_file
 from loaders.settings import Settings
 from tests.browser import (
-    chromium,
+    browsing,
     console_errors,
     served,
     wait_for,
@@ -43,9 +43,7 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def driver(downloads):
-    driver = chromium(str(downloads))
-    yield driver
-    driver.quit()
+    yield from browsing(downloads)
 
 
 def expected_view(corte: date):

@@ -23,11 +23,12 @@ from selenium.webdriver.support.ui import Select
 
 from loaders.settings import Settings
 from tests.browser import (
-    chromium,
+    browsing,
     click_button,
     console_errors,
     login,
     served,
+    viewport,
     wait_for,
     wait_for_text,
     wait_until,
@@ -62,17 +63,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    driver.set_script_timeout(120)
-    yield driver
-    driver.quit()
-
-
-def viewport(driver, size: tuple[int, int]) -> None:
-    """The page's viewport exactly `size` CSS pixels (a desktop browser, classic scrollbars)."""
-    width, height = size
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    yield from browsing(script_timeout=120)
 
 
 def sign_in_for(driver, live, role: str | None, current: list) -> None:
@@ -122,7 +113,7 @@ def account():
 @pytest.mark.parametrize("path", list(PAGES))
 def test_every_page_passes_axe_wcag_21_a_and_aa(driver, live, account, path):
     sign_in_for(driver, live, PAGES[path], account)
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     open_page(driver, live, path)
     violations = axe_violations(driver)
     left = unexpected(path, violations)
@@ -135,7 +126,7 @@ def test_every_page_passes_axe_wcag_21_a_and_aa(driver, live, account, path):
 @pytest.mark.parametrize("path", list(PAGES))
 def test_no_page_scrolls_sideways(driver, live, account, path, size):
     sign_in_for(driver, live, PAGES[path], account)
-    viewport(driver, size)
+    viewport(driver, *size)
     open_page(driver, live, path)
     scroll, client, inner = driver.execute_script(
         "const e = document.documentElement;"
@@ -168,7 +159,7 @@ def png_size(path: Path) -> tuple[int, int]:
 
 def test_on_a_phone_the_navbar_folds_behind_menu(driver, live, account):
     sign_in_for(driver, live, None, account)
-    viewport(driver, PHONE)
+    viewport(driver, *PHONE)
     open_page(driver, live, "/")
     toggler = driver.find_element(By.ID, "nav-toggler")
     metas = driver.find_element(By.CSS_SELECTOR, ".navbar a.nav-link[href*='/metas']")
@@ -201,7 +192,7 @@ def test_on_a_phone_the_navbar_folds_behind_menu(driver, live, account):
 
 def test_on_a_laptop_the_navbar_is_open(driver, live, account):
     sign_in_for(driver, live, None, account)
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     open_page(driver, live, "/")
     assert not driver.find_element(By.ID, "nav-toggler").is_displayed()
     for css in (".navbar a.nav-link[href*='/metas']", "#nav-poa", "#nav-version", "#nav-corte",
@@ -222,7 +213,7 @@ return [new Set(tops).size, tops.length,
 
 def test_on_a_laptop_every_link_of_the_administration_fits_one_row(driver, live, account):
     sign_in_for(driver, live, "admin", account)
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     open_page(driver, live, "/")
     rows, links, height = driver.execute_script(NAV_ROWS)
     assert (rows, links) == (1, 13)  # ten pages, Cargar POA, Plantilla, Auditoría
@@ -235,7 +226,7 @@ def test_on_a_laptop_every_link_of_the_administration_fits_one_row(driver, live,
 
 def test_on_a_1024_projector_the_navbar_is_one_folded_row(driver, live, account):
     sign_in_for(driver, live, None, account)
-    viewport(driver, (1024, 768))
+    viewport(driver, 1024, 768)
     open_page(driver, live, "/")
     assert driver.find_element(By.ID, "nav-toggler").is_displayed()
     assert not driver.find_element(By.ID, "nav-poa").is_displayed()
@@ -244,7 +235,7 @@ def test_on_a_1024_projector_the_navbar_is_one_folded_row(driver, live, account)
 
 def test_the_date_picker_speaks_spanish(driver, live, account):
     sign_in_for(driver, live, None, account)
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     open_page(driver, live, "/")
     driver.find_element(By.ID, "nav-corte").click()
     # (the calendar fades in and may be redrawn meanwhile: found again until its month shows)
@@ -276,7 +267,7 @@ def test_the_date_picker_speaks_spanish(driver, live, account):
 
 def test_no_english_and_no_outside_service_in_tables_and_charts(driver, live, account):
     sign_in_for(driver, live, None, account)
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     open_page(driver, live, "/calidad")
     # the AG Grid (dashboard.grid): its paging, filters and what screen readers hear in Spanish
     grid = wait_for(driver, "#calidad-table .ag-paging-panel")

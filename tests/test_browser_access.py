@@ -12,7 +12,7 @@ from selenium.webdriver.support.ui import Select
 
 from dashboard import auth
 from tests.browser import (
-    chromium,
+    browsing,
     console_errors,
     login,
     served,
@@ -36,9 +36,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    yield driver
-    driver.quit()
+    yield from browsing()
 
 
 def nav_links(driver) -> list[str]:

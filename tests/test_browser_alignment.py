@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session
 
 from loaders.settings import Settings
 from loaders.store.queries import list_plans
-from tests.browser import chromium, console_errors, served, wait_for, wait_for_text, wait_until
+from tests.browser import (
+    browsing,
+    console_errors,
+    served,
+    wait_for,
+    wait_for_text,
+    wait_until,
+)
 
 pytestmark = pytest.mark.browser
 CORTE = "2026-11-21"
@@ -27,9 +34,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    yield driver
-    driver.quit()
+    yield from browsing()
 
 
 def open_alignment(driver, live, query: str = "") -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from loaders.settings import Settings
 from loaders.store.schema import AuditEntry, FindingNote
-from tests.browser import chromium, login, served, wait_for, wait_for_text, wait_until
+from tests.browser import browsing, login, served, viewport, wait_for, wait_for_text, wait_until
 from tests.test_followup import AREA, CORTES, read_versions, store_versions
 
 pytestmark = pytest.mark.browser
@@ -41,16 +41,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    driver.set_script_timeout(120)
-    yield driver
-    driver.quit()
-
-
-def viewport(driver, size: tuple[int, int]) -> None:
-    width, height = size
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    yield from browsing(script_timeout=120)
 
 
 def open_calidad(driver, live, version: int) -> None:
@@ -94,7 +85,7 @@ def answer(driver, element, text: str) -> None:
 
 
 def test_the_director_answers_a_finding_and_the_answer_follows_it(live, driver):
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     login(driver, live, "directora")
     open_calidad(driver, live, 2)
     assert group_titles(driver) == ["Nuevos (2)", "Persisten (33)",
@@ -150,7 +141,7 @@ def test_the_director_answers_a_finding_and_the_answer_follows_it(live, driver):
 
 @pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["1366", "390"])
 def test_calidad_with_the_forms_open_passes_axe_and_never_scrolls_sideways(live, driver, size):
-    viewport(driver, size)
+    viewport(driver, *size)
     login(driver, live, "directora")
     open_calidad(driver, live, 3)
     driver.execute_script("document.querySelectorAll('#calidad-followup details')"
@@ -168,7 +159,7 @@ def test_calidad_with_the_forms_open_passes_axe_and_never_scrolls_sideways(live,
 
 @pytest.mark.parametrize("account", ["otra", "consulta1", None])
 def test_no_form_for_another_areas_director_consulta_or_a_visitor(live, driver, account):
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     if account is None:
         driver.delete_all_cookies()
     else:
@@ -181,7 +172,7 @@ def test_no_form_for_another_areas_director_consulta_or_a_visitor(live, driver, 
 
 
 def test_resumen_says_corrected_and_new_and_links_to_calidad(live, driver):
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     driver.delete_all_cookies()
     driver.get(f"{live.url}/?poa=1&corte={CORTES[2]}")
     wait_for_text(driver, "#resumen-followup-link", "1 hallazgo corregido")

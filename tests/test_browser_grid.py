@@ -16,7 +16,15 @@ from selenium.webdriver.common.keys import Keys
 from dashboard.views import plan_view
 from loaders.read.poa import read_poa_file
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_for_text, wait_until
+from tests.browser import (
+    browsing,
+    console_errors,
+    served,
+    viewport,
+    wait_for,
+    wait_for_text,
+    wait_until,
+)
 from tests.paths import SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.browser
@@ -43,14 +51,7 @@ def downloads(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver(downloads):
-    driver = chromium(str(downloads))
-    yield driver
-    driver.quit()
-
-
-def viewport(driver, width: int, height: int) -> None:
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    yield from browsing(downloads)
 
 
 def open_calidad(driver, live) -> None:

@@ -26,7 +26,7 @@ from loaders.settings import Settings
 from loaders.store.queries import list_plans, load_version
 from tests.browser import (
     PASSWORD,
-    chromium,
+    browsing,
     console_errors,
     served,
     wait_for,
@@ -80,9 +80,7 @@ def live(settings):
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    yield driver
-    driver.quit()
+    yield from browsing()
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ from dashboard.views import plan_view
 from loaders.read.poa import read_poa_file
 from loaders.settings import Settings
 from tests.browser import (
-    chromium,
+    browsing,
     click_button,
     console_errors,
     served,
@@ -59,9 +59,7 @@ def live(tmp_path_factory):
 @pytest.fixture
 def driver():
     """A new Chromium, with an empty cache, for each test."""
-    driver = chromium()
-    yield driver
-    driver.quit()
+    yield from browsing()
 
 
 def resources(driver) -> list[tuple[str, int, int]]:

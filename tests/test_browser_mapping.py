@@ -12,13 +12,11 @@ from selenium.webdriver.support.ui import Select
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loaders.settings import Settings
 from loaders.store.schema import AuditEntry, ColumnProfile, StagedUpload, Version
 from tests.browser import (
-    chromium,
+    browsing,
     console_errors,
-    login,
-    served,
+    served_empty,
     wait_for,
     wait_for_text,
     wait_until,
@@ -34,18 +32,13 @@ KEY = "2026 cumplimiento al corte no"
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    root = tmp_path_factory.mktemp("mapping-app")
-    settings = Settings(data_dir=root / "data", sample_workbook=root / "no-sample.xlsx")
-    with served(settings) as live:
+    with served_empty(tmp_path_factory.mktemp("mapping-app")) as live:
         yield live
 
 
 @pytest.fixture(scope="module")
 def driver(live):
-    driver = chromium()
-    login(driver, live, live.add_account("planeacion1", "planeacion"))
-    yield driver
-    driver.quit()
+    yield from browsing(live=live, account=("planeacion1", "planeacion"))
 
 
 def findings_text(driver) -> str:

@@ -12,7 +12,7 @@ import pytest
 
 from loaders.imports import import_workbook
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_until
+from tests.browser import browsing, console_errors, served, wait_for, wait_until
 from tests.paths import SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.browser
@@ -64,9 +64,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    yield driver
-    driver.quit()
+    yield from browsing()
 
 
 def _facts(driver, path: str, live, chart: str) -> dict:

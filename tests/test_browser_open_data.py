@@ -12,7 +12,14 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_for_text, wait_until
+from tests.browser import (
+    browsing,
+    console_errors,
+    served,
+    wait_for,
+    wait_for_text,
+    wait_until,
+)
 from tests.test_browser_a11y import LAPTOP, PHONE, axe_violations, viewport
 
 pytestmark = pytest.mark.browser
@@ -33,10 +40,7 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def driver(downloads):
-    driver = chromium(str(downloads))
-    driver.set_script_timeout(120)
-    yield driver
-    driver.quit()
+    yield from browsing(downloads, script_timeout=120)
 
 
 def open_datos(driver, live, corte: str = "2026-11-21") -> None:

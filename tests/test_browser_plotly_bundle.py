@@ -20,7 +20,7 @@ from plotly.offline import get_plotlyjs_version
 from dashboard.components import GRAPH_CONFIG
 from loaders.imports import import_workbook
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_until
+from tests.browser import browsing, console_errors, served, wait_for, wait_until
 from tests.paths import REPO_ROOT, SAMPLE_WORKBOOK
 
 BUNDLE = REPO_ROOT / "assets" / "plotly-tablero.min.js"
@@ -120,9 +120,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    yield driver
-    driver.quit()
+    yield from browsing()
 
 
 def test_the_bundle_is_the_python_packages_plotly_js_with_only_the_dashboards_traces():

@@ -9,7 +9,14 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_for_text, wait_until
+from tests.browser import (
+    browsing,
+    console_errors,
+    downloaded,
+    served,
+    wait_for,
+    wait_for_text,
+)
 
 pytestmark = pytest.mark.browser
 NAME = "informe_cabildo_migrantes_y_ex_braceros_2026_2026-11-21"
@@ -28,19 +35,7 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def driver(downloads):
-    driver = chromium(str(downloads))
-    yield driver
-    driver.quit()
-
-
-def downloaded(folder: Path, name: str) -> Path:
-    """The file once Chromium has finished writing it (no `.crdownload` left)."""
-    def done():
-        path = folder / name
-        partial = list(folder.glob("*.crdownload"))
-        return path if path.is_file() and path.stat().st_size and not partial else None
-
-    return wait_until(done, timeout=30)
+    yield from browsing(downloads)
 
 
 def test_resumen_buttons_download_the_pdf_and_the_excel(driver, live, downloads):

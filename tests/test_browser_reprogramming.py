@@ -17,10 +17,9 @@ from loaders.store.queries import count_versions
 from loaders.store.schema import AuditEntry
 from loaders.store.schema import Reprogramming as ReprogrammingRow
 from tests.browser import (
-    chromium,
+    browsing,
     console_errors,
-    login,
-    served,
+    served_empty,
     wait_for,
     wait_for_text,
     wait_until,
@@ -46,18 +45,13 @@ REFUSAL = ("No se guardó: escriba la justificación de las reprogramaciones (po
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    root = tmp_path_factory.mktemp("reprogramming-app")
-    settings = Settings(data_dir=root / "data", sample_workbook=root / "no-sample.xlsx")
-    with served(settings) as live:
+    with served_empty(tmp_path_factory.mktemp("reprogramming-app")) as live:
         yield live
 
 
 @pytest.fixture(scope="module")
 def driver(live):
-    driver = chromium()
-    login(driver, live, live.add_account("planeacion1", "planeacion"))
-    yield driver
-    driver.quit()
+    yield from browsing(live=live, account=("planeacion1", "planeacion"))
 
 
 def versions_stored(live) -> int:

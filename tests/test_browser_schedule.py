@@ -13,7 +13,7 @@ import pytest
 from dashboard.views import plan_view
 from loaders.read.poa import read_poa_file
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, served, wait_for, wait_until
+from tests.browser import browsing, console_errors, served, wait_for, wait_until
 from tests.paths import SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.browser
@@ -69,9 +69,7 @@ def live(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    yield driver
-    driver.quit()
+    yield from browsing()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from loaders.imports import import_workbook
 from loaders.settings import Settings
 from tests.bench.workbooks import sample_revision
-from tests.browser import chromium, console_errors, login, served, wait_for, wait_until
+from tests.browser import browsing, console_errors, login, served, wait_for, wait_until
 from tests.test_response_cache import revised_achieved, sample_plan
 
 pytestmark = pytest.mark.browser
@@ -37,9 +37,7 @@ def live(tmp_path):
 
 @pytest.fixture
 def driver():
-    driver = chromium()
-    yield driver
-    driver.quit()
+    yield from browsing()
 
 
 def open_summary(driver, live) -> str:

@@ -20,7 +20,15 @@ from sqlalchemy.orm import Session
 from loaders.imports import import_workbook
 from loaders.settings import Settings
 from loaders.store.queries import list_plans, list_versions
-from tests.browser import chromium, console_errors, served, wait_for, wait_for_text, wait_until
+from tests.browser import (
+    browsing,
+    console_errors,
+    served,
+    viewport,
+    wait_for,
+    wait_for_text,
+    wait_until,
+)
 from tests.paths import SAMPLE_WORKBOOK
 
 pytestmark = pytest.mark.browser
@@ -71,14 +79,7 @@ def sample(live) -> Sample:
 
 @pytest.fixture(scope="module")
 def driver():
-    driver = chromium()
-    yield driver
-    driver.quit()
-
-
-def viewport(driver, width: int, height: int) -> None:
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    yield from browsing()
 
 
 def laptop(driver) -> None:

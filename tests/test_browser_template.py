@@ -11,7 +11,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from loaders.settings import Settings
-from tests.browser import chromium, console_errors, login, served, wait_for, wait_until
+from tests.browser import browsing, console_errors, downloaded, login, served, wait_for, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -31,18 +31,7 @@ def downloads(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def driver(downloads):
-    driver = chromium(str(downloads))
-    yield driver
-    driver.quit()
-
-
-def downloaded(folder: Path, name: str) -> Path:
-    def done():
-        path = folder / name
-        partial = list(folder.glob("*.crdownload"))
-        return path if path.is_file() and path.stat().st_size and not partial else None
-
-    return wait_until(done, timeout=30)
+    yield from browsing(downloads)
 
 
 def click(driver, element) -> None:

@@ -13,14 +13,12 @@ from selenium.webdriver.common.by import By
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loaders.settings import Settings
 from loaders.store.queries import count_versions, list_plans
 from loaders.store.schema import AuditEntry
 from tests.browser import (
-    chromium,
+    browsing,
     console_errors,
-    login,
-    served,
+    served_empty,
     wait_for,
     wait_for_text,
     wait_until,
@@ -33,18 +31,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
-    root = tmp_path_factory.mktemp("upload-app")
-    settings = Settings(data_dir=root / "data", sample_workbook=root / "no-sample.xlsx")
-    with served(settings) as live:
+    with served_empty(tmp_path_factory.mktemp("upload-app")) as live:
         yield live
 
 
 @pytest.fixture(scope="module")
 def driver(live):
-    driver = chromium()
-    login(driver, live, live.add_account("planeacion1", "planeacion"))
-    yield driver
-    driver.quit()
+    yield from browsing(live=live, account=("planeacion1", "planeacion"))
 
 
 def engine_of(live):

@@ -16,11 +16,12 @@ from tests.browser import (
     browsing,
     console_errors,
     served,
+    viewport,
     wait_for,
     wait_for_text,
     wait_until,
 )
-from tests.test_browser_a11y import LAPTOP, PHONE, axe_violations, viewport
+from tests.test_browser_a11y import LAPTOP, PHONE, axe_violations
 
 pytestmark = pytest.mark.browser
 NAME = "datos_abiertos_poa_2026-11-21.zip"
@@ -53,7 +54,7 @@ def open_datos(driver, live, corte: str = "2026-11-21") -> None:
 
 
 def test_datos_says_what_is_published_and_leaves_the_examples_out(driver, live):
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     driver.get_log("browser")
     open_datos(driver, live)
     assert driver.find_element(By.CSS_SELECTOR, ".page-title").text == "Datos abiertos"
@@ -81,7 +82,7 @@ def test_datos_says_what_is_published_and_leaves_the_examples_out(driver, live):
 
 @pytest.mark.parametrize("size", [LAPTOP, PHONE], ids=["1366", "390"])
 def test_datos_is_axe_clean_and_never_scrolls_sideways(driver, live, size):
-    viewport(driver, size)
+    viewport(driver, *size)
     open_datos(driver, live)
     violations = axe_violations(driver)
     found = [(v["id"], " ".join(map(str, n["target"]))) for v in violations for n in v["nodes"]]
@@ -96,7 +97,7 @@ def test_datos_is_axe_clean_and_never_scrolls_sideways(driver, live, size):
 
 
 def test_the_button_downloads_the_zip_of_the_corte(driver, live, downloads):
-    viewport(driver, LAPTOP)
+    viewport(driver, *LAPTOP)
     open_datos(driver, live, "2026-06-30")
     assert driver.find_element(By.ID, "datos-download").get_attribute("href").endswith(
         "/descargas/datos-abiertos.zip?corte=2026-06-30")

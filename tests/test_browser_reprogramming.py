@@ -20,11 +20,12 @@ from tests.browser import (
     browsing,
     console_errors,
     served_empty,
+    viewport,
     wait_for,
     wait_for_text,
     wait_until,
 )
-from tests.test_browser_a11y import LAPTOP, PHONE, axe_violations, viewport
+from tests.test_browser_a11y import LAPTOP, PHONE, axe_violations
 from tests.test_reprogramming import (
     JUNE,
     JUNE_CHANGES,
@@ -186,7 +187,7 @@ def test_the_pages_with_reprogramaciones_pass_axe_and_never_scroll_sideways(driv
     september = tmp_path / "poa_septiembre.xlsx"
     september.write_bytes(book({**SEPTEMBER_CHANGES, 3: {"goal": 15, "programmed": 15}}))
     for size in (PHONE, LAPTOP):
-        viewport(driver, size)
+        viewport(driver, *size)
         upload(driver, live, september)
         wait_for(driver, "#carga-reprogramming-list")
         driver.find_element(By.ID, "carga-save").click()

@@ -86,7 +86,7 @@ def test_the_navbar_has_native_selects_and_a_spanish_date_input(app):
     assert getattr(toggler, "aria-controls") == layout.NAV_COLLAPSE
     assert getattr(toggler, "aria-expanded") == "false"
     navbar = next(c for c in parts if isinstance(c, dbc.Navbar))
-    assert (navbar.expand, navbar.color, navbar.dark) == ("lg", "primary", True)
+    assert (navbar.expand, navbar.color, navbar.dark) == ("xl", "primary", True)
 
 
 def _selection_body(app, search: str, changed: str, poa=None, version=None, corte=None,

@@ -80,7 +80,9 @@
     STOP.forEach(function (type) { window.addEventListener(type, started, true); });
   }
 
-  // A short name for a request's body (cyrb53); the body itself is kept and compared too.
+  // A short name for a request's body under this token (cyrb53); the body itself is kept and
+  // compared too. (With the token in the name, a tab opened earlier, under another token, never
+  // answers from, nor writes into, what this one keeps.)
   function name(text) {
     var h1 = 0xdeadbeef;
     var h2 = 0x41c6ce57;
@@ -91,7 +93,8 @@
     }
     h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
     h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-    return PREFIX + (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+    return PREFIX + start.token.slice(0, 16) + ':'
+      + (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
   }
 
   function answer(text, how) {

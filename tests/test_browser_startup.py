@@ -127,3 +127,23 @@ def test_kept_answers_serve_the_start_only_then_the_server_answers(driver, live)
     driver.find_element(By.CSS_SELECTOR, ".page-title").click()  # the person acts
     assert driver.execute_async_script(ask_again) == [None, "hit"]
     assert driver.execute_script(KEPT) >= 2
+
+
+def test_answers_kept_under_another_token_are_never_given(driver, live):
+    """What a tab opened earlier (under another token) may write is never read by this one."""
+    open_summary(driver, live)
+    kept = wait_until(lambda: driver.execute_script(KEPT))
+    moved = driver.execute_script("""
+      const token = JSON.parse(document.getElementById('tablero-inicio').textContent).token;
+      const keys = Object.keys(localStorage).filter(k => k.startsWith('tablero-respuesta:'));
+      for (const key of keys) {
+        if (!key.startsWith('tablero-respuesta:' + token.slice(0, 16) + ':')) { return -1; }
+        localStorage.setItem(key.replace(token.slice(0, 16), 'otra-ficha-00000'),
+                             localStorage.getItem(key));
+        localStorage.removeItem(key);
+      }
+      return keys.length;""")
+    assert moved == kept
+    open_summary(driver, live)
+    assert driver.execute_script(FROM_BROWSER) == 0
+    assert "/_dash-update-component" in asked(driver)

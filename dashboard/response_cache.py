@@ -50,8 +50,9 @@ says `X-Tablero-Cache: hit` or `miss`.
 Everything in the key but the body is one hash, the token (`ResponseCache.token`). With open
 reading, an answer the cache keeps (or serves) also says `X-Tablero-Reuse: <token>`, and the index
 page carries the token of its own request (`dashboard/startup.py`): the browser keeps such an
-answer and gives it again for the same request while the index page gives the same token — the
-very answer this cache would send. With closed reading no answer stays in a browser.
+answer and, on a later visit whose index page gives the same token, gives it again for the same
+request while the page starts (until the first click or key) — the very answer this cache would
+send. With closed reading no answer stays in a browser.
 """
 
 from __future__ import annotations
